@@ -1,0 +1,54 @@
+// One build script, one entry per runtime. A failed build exits non-zero.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const production = process.argv.includes('--production');
+const require = createRequire(import.meta.url);
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // tfjs-node carries a native addon and is installed on demand; never bundle it.
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/trainer/main.ts'],
+    outfile: 'dist/trainer.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+try {
+  mkdirSync('dist', { recursive: true });
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // The wasm binaries sit next to the bundles that load them.
+  const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
+  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+    copyFileSync(join(wasmDist, f), join('dist', f));
+  }
+  if (!existsSync('dist/data/mnist-sample/t10k-labels-idx1-ubyte.gz')) {
+    execFileSync(process.execPath, ['scripts/build-sample.mjs'], { stdio: 'inherit' });
+  }
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}

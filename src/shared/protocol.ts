@@ -1,0 +1,195 @@
+// Every message that crosses a process boundary. A message not defined here does not exist.
+import type { MnistConfig } from './config';
+
+// ---------------------------------------------------------------- host/CLI → trainer
+
+/** host → trainer: train this resolved config into runDir. */
+export interface StartCommand {
+  type: 'start';
+  config: MnistConfig;
+  runDir: string;
+  /** Where downloaded datasets are kept between runs. */
+  cacheDir: string;
+  /** Mirror base URLs tried in order for `mnist`/`fashion-mnist` downloads; defaults when omitted. */
+  mirrors?: string[];
+}
+/** host → trainer: end the fit after the current batch; the run ends as `cancelled`. */
+export interface StopCommand { type: 'stop' }
+/** host → trainer: classify one 28×28 image (784 values in 0..1) with the current model. */
+export interface PredictCommand { type: 'predict'; id: number; pixels: number[] }
+
+export type TrainerCommand = StartCommand | StopCommand | PredictCommand;
+
+// ---------------------------------------------------------------- trainer → host/CLI
+
+/** Fields every event carries; `time` is ms since the epoch, stamped by the trainer. */
+interface EventBase { time: number }
+
+/** trainer → host: the backend is initialised. */
+export interface ReadyEvent extends EventBase {
+  type: 'ready';
+  backend: 'tensorflow' | 'wasm' | 'cpu';
+  /** Why this backend: e.g. "tfjs-node is not installed; using wasm (SIMD)". */
+  reason: string;
+  versions: { tfjs: string; node: string };
+  threads: number;
+}
+
+/** trainer → host: a line for the log (output channel, CLI stderr with --verbose). */
+export interface LogEvent extends EventBase { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+
+/** trainer → host: bytes arriving for one dataset file. */
+export interface DownloadEvent extends EventBase {
+  type: 'download';
+  file: string;
+  url: string;
+  receivedBytes: number;
+  /** null when the server does not say. */
+  totalBytes: number | null;
+}
+
+/** trainer → host: the dataset is loaded and split. */
+export interface DatasetEvent extends EventBase {
+  type: 'dataset';
+  name: string;
+  /** Human words for where it came from: "cache ~/.cache/…", "bundled", "/usr/share/datasets/…". */
+  source: string;
+  train: number;
+  validation: number;
+  test: number;
+  imageShape: [number, number, number];
+  classNames: string[];
+}
+
+export interface LayerSummary {
+  name: string;
+  type: string;
+  outputShape: (number | null)[];
+  params: number;
+}
+
+/** trainer → host: the model is built (Keras' model.summary()). */
+export interface ModelEvent extends EventBase {
+  type: 'model';
+  layers: LayerSummary[];
+  totalParams: number;
+  trainableParams: number;
+}
+
+/** trainer → host: training progress inside an epoch; throttled to about 10 a second. */
+export interface BatchEvent extends EventBase {
+  type: 'batch';
+  /** 1-based. */
+  epoch: number;
+  /** 1-based, within the epoch. */
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  acc: number;
+  /** Training samples per second over the epoch so far. */
+  samplesPerSecond: number;
+}
+
+/** trainer → host: an epoch ended (Keras' History entry). */
+export interface EpochEvent extends EventBase {
+  type: 'epoch';
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  /** Seconds of fit time this epoch, validation included. */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** trainer → host: predictions on the fixed sample of test images, after each epoch. */
+export interface SamplesEvent extends EventBase {
+  type: 'samples';
+  /** 0 before training, else the epoch just ended. */
+  epoch: number;
+  /** Indices into the test set. */
+  indices: number[];
+  labels: number[];
+  predicted: number[];
+  confidence: number[];
+  /** 28×28 bytes per image, base64; sent once (epoch 0) since the images never change. */
+  images?: string[];
+}
+
+/** trainer → host: test-set results after fit. */
+export interface EvaluationEvent extends EventBase {
+  type: 'evaluation';
+  testLoss: number;
+  testAccuracy: number;
+  /** confusionMatrix[true][predicted] = count. */
+  confusionMatrix: number[][];
+  perClassAccuracy: number[];
+  /** Test indices of wrong predictions, most confident first (at most 100). */
+  misclassified: { index: number; label: number; predicted: number; confidence: number }[];
+}
+
+/** trainer → host: the answer to a PredictCommand. */
+export interface PredictionEvent extends EventBase { type: 'prediction'; id: number; probabilities: number[] }
+
+export type RunStatus = 'completed' | 'cancelled' | 'failed';
+
+/** trainer → host: the run is over; the trainer exits after this. */
+export interface DoneEvent extends EventBase {
+  type: 'done';
+  status: RunStatus;
+  /** For cancelled/failed: what happened, in plain words. */
+  message?: string;
+  /** For failed: what the user can do about it. */
+  hint?: string;
+  runDir: string;
+}
+
+export type TrainerEvent =
+  | ReadyEvent
+  | LogEvent
+  | DownloadEvent
+  | DatasetEvent
+  | ModelEvent
+  | BatchEvent
+  | EpochEvent
+  | SamplesEvent
+  | EvaluationEvent
+  | PredictionEvent
+  | DoneEvent;
+
+export type TrainerEventType = TrainerEvent['type'];
+
+/** An event before the trainer stamps it. */
+export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'time'> : never) : never;
+
+/** summary.json in a run folder. */
+export interface RunSummary {
+  status: RunStatus;
+  message?: string;
+  dataset: string;
+  backend: string;
+  epochs: number;
+  /** Epochs actually completed (fewer than `epochs` when cancelled). */
+  epochsCompleted: number;
+  testAccuracy: number | null;
+  testLoss: number | null;
+  /** Training samples per second of fit time (data loading and test evaluation excluded). */
+  trainSamplesPerSecond: number | null;
+  fitSeconds: number;
+  history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[] };
+  confusionMatrix: number[][] | null;
+  perClassAccuracy: number[] | null;
+  startedAt: string;
+  endedAt: string;
+  tfjsVersion: string;
+  seed: number;
+}
+
+export function isTrainerCommand(m: unknown): m is TrainerCommand {
+  if (typeof m !== 'object' || m === null) return false;
+  const t = (m as { type?: unknown }).type;
+  return t === 'start' || t === 'stop' || t === 'predict';
+}
