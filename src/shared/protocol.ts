@@ -145,6 +145,8 @@ export interface DoneEvent extends EventBase {
   /** For failed: what the user can do about it. */
   hint?: string;
   runDir: string;
+  /** tf.memory().numTensors after the run's tensors are released: 0 unless something leaked. */
+  numTensors?: number;
 }
 
 export type TrainerEvent =

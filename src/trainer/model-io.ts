@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Saves in the standard tfjs layers format (model.json + weights.bin), loadable with
+ * tf.loadLayersModel('file://…/model.json') under tfjs-node or with loadModel() here. The pure-JS
+ * tfjs has no file:// handler, so this writes the artifacts itself; the folder appears whole
+ * (written beside, then renamed) so a crash never leaves half a model.
+ */
+export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData
+        ? Buffer.concat(
+            (Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((b) => Buffer.from(b)),
+          )
+        : Buffer.alloc(0);
+      writeFileSync(join(tmp, 'weights.bin'), weights);
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        trainingConfig: artifacts.trainingConfig,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+      };
+      writeFileSync(join(tmp, 'model.json'), JSON.stringify(modelJson));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
+    }),
+  );
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+}
+
+/** Loads a model folder written by saveModel (or by tfjs-node's file:// handler). */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  const manifest = modelJson.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: manifest.flatMap((g) => g.weights),
+      weightData,
+      trainingConfig: modelJson.trainingConfig,
+    }),
+  );
+}

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LayerConfig, MnistConfig } from '../shared/config';
+import type { LayerSummary, ModelEvent } from '../shared/protocol';
+
+export const IMAGE_SHAPE: [number, number, number] = [28, 28, 1];
+export const NUM_CLASSES = 10;
+
+function makeLayer(layer: LayerConfig, inputShape: number[] | undefined): tf.layers.Layer {
+  const first = inputShape ? { inputShape } : {};
+  switch (layer.type) {
+    case 'flatten':
+      return tf.layers.flatten(first);
+    case 'dense':
+      return tf.layers.dense({ ...first, units: layer.units, activation: layer.activation ?? 'linear' });
+    case 'dropout':
+      return tf.layers.dropout({ ...first, rate: layer.rate });
+    case 'conv2d':
+      return tf.layers.conv2d({
+        ...first,
+        filters: layer.filters,
+        kernelSize: layer.kernelSize,
+        strides: layer.strides ?? 1,
+        padding: layer.padding ?? 'valid',
+        activation: layer.activation ?? 'linear',
+      });
+    case 'maxPooling2d':
+      return tf.layers.maxPooling2d({ ...first, poolSize: layer.poolSize ?? 2, strides: layer.strides ?? layer.poolSize ?? 2 });
+    case 'batchNormalization':
+      return tf.layers.batchNormalization(first);
+  }
+}
+
+function makeOptimizer(config: MnistConfig['training']): tf.Optimizer {
+  switch (config.optimizer) {
+    case 'adam':
+      return tf.train.adam(config.learningRate);
+    case 'sgd':
+      return tf.train.sgd(config.learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(config.learningRate);
+  }
+}
+
+/**
+ * A compiled Keras-style Sequential model for 28×28×1 images. The config must have passed
+ * validation (the semantic checks reject stacks tfjs would fail on with a less helpful message).
+ */
+export function buildModel(config: MnistConfig): tf.Sequential {
+  const model = tf.sequential();
+  config.model.layers.forEach((layer, i) => model.add(makeLayer(layer, i === 0 ? IMAGE_SHAPE : undefined)));
+  model.compile({ optimizer: makeOptimizer(config.training), loss: config.training.loss, metrics: ['accuracy'] });
+  return model;
+}
+
+/** Keras' model.summary() as data. */
+export function summarizeModel(model: tf.LayersModel): Omit<ModelEvent, 'type' | 'time'> {
+  const layers: LayerSummary[] = model.layers.map((l) => ({
+    name: l.name,
+    type: l.getClassName(),
+    outputShape: (Array.isArray(l.outputShape[0]) ? l.outputShape[0] : l.outputShape) as (number | null)[],
+    params: l.countParams(),
+  }));
+  const trainableParams = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+  return { layers, totalParams: model.countParams(), trainableParams };
+}
