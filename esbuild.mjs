@@ -7,12 +7,14 @@ import { execFileSync } from 'node:child_process';
 
 const production = process.argv.includes('--production');
 const require = createRequire(import.meta.url);
+const pkg = require('./package.json');
 
 const common = {
   bundle: true,
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  define: { __VERSION__: JSON.stringify(pkg.version) },
   // tfjs-node carries a native addon and is installed on demand; never bundle it.
   external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 };
