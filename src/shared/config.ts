@@ -47,7 +47,8 @@ export type LayerConfig =
 export interface MnistConfigInput {
   dataset?: DatasetName;
   data?: { dir?: string | null; validationSplit?: number; augment?: null };
-  model?: { preset?: PresetName; layers?: LayerConfig[] };
+  /** A null preset is what a run's resolved config.json holds; it means "no preset". */
+  model?: { preset?: PresetName | null; layers?: LayerConfig[] };
   training?: {
     epochs?: number;
     batchSize?: number;
@@ -76,6 +77,10 @@ export interface MnistConfig {
   };
   backend: BackendName;
 }
+
+/** Every model sees 28×28 grayscale images (height, width, channels) and predicts one of 10 classes. */
+export const IMAGE_SHAPE: readonly [number, number, number] = [28, 28, 1];
+export const NUM_CLASSES = 10;
 
 export const PRESET_LAYERS: Record<PresetName, LayerConfig[]> = {
   // The Keras tutorial's model.
@@ -127,7 +132,7 @@ export function tutorialConfig(): MnistConfigInput {
   return {
     dataset: 'mnist',
     data: { dir: null, validationSplit: 0.2 },
-    model: { layers: structuredClone(PRESET_LAYERS.mlp) },
+    model: { layers: copyLayers(PRESET_LAYERS.mlp) },
     training: { epochs: 5, batchSize: 32, optimizer: 'adam', learningRate: 0.001, seed: 42 },
     backend: 'auto',
   };
@@ -145,10 +150,15 @@ export function applyDefaults(input: MnistConfigInput): MnistConfig {
       validationSplit: input.data?.validationSplit ?? d.data.validationSplit,
       augment: null,
     },
-    model: { preset: input.model?.layers ? null : preset, layers: structuredClone(layers) },
+    model: { preset: input.model?.layers ? null : preset, layers: copyLayers(layers) },
     training: { ...d.training, ...stripUndefined(input.training ?? {}) },
     backend: input.backend ?? d.backend,
   };
+}
+
+// Layers are flat objects, so copying each is a deep copy; structuredClone is in neither ES2022 nor this folder's libs.
+function copyLayers(layers: readonly LayerConfig[]): LayerConfig[] {
+  return layers.map((l) => ({ ...l }));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
