@@ -15,6 +15,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(pkg.version) },
+  // jsonc-parser's UMD "main" does not bundle; its ESM build does.
+  mainFields: ['module', 'main'],
   // tfjs-node carries a native addon and is installed on demand; never bundle it.
   external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 };

@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LayerConfig, MnistConfig } from '../shared/config';
+import { IMAGE_SHAPE, type LayerConfig, type MnistConfig } from '../shared/config';
 import type { LayerSummary, ModelEvent } from '../shared/protocol';
-
-export const IMAGE_SHAPE: [number, number, number] = [28, 28, 1];
-export const NUM_CLASSES = 10;
 
 function makeLayer(layer: LayerConfig, inputShape: number[] | undefined): tf.layers.Layer {
   const first = inputShape ? { inputShape } : {};
@@ -47,7 +44,7 @@ function makeOptimizer(config: MnistConfig['training']): tf.Optimizer {
  */
 export function buildModel(config: MnistConfig): tf.Sequential {
   const model = tf.sequential();
-  config.model.layers.forEach((layer, i) => model.add(makeLayer(layer, i === 0 ? IMAGE_SHAPE : undefined)));
+  config.model.layers.forEach((layer, i) => model.add(makeLayer(layer, i === 0 ? [...IMAGE_SHAPE] : undefined)));
   model.compile({ optimizer: makeOptimizer(config.training), loss: config.training.loss, metrics: ['accuracy'] });
   return model;
 }
@@ -60,6 +57,6 @@ export function summarizeModel(model: tf.LayersModel): Omit<ModelEvent, 'type' |
     outputShape: (Array.isArray(l.outputShape[0]) ? l.outputShape[0] : l.outputShape) as (number | null)[],
     params: l.countParams(),
   }));
-  const trainableParams = model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+  const trainableParams = model.trainableWeights.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
   return { layers, totalParams: model.countParams(), trainableParams };
 }

@@ -1,0 +1,208 @@
+// mnist-train: a terminal front end over the trainer process.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type MnistConfig, type MnistConfigInput, tutorialConfig } from '../shared/config';
+import type { TrainerEvent } from '../shared/protocol';
+import { type ConfigIssue, formatIssue, parseConfigText, validateConfig } from '../shared/validate';
+import { TrainerProcess } from '../trainer/client';
+import { DataError, findIdxFiles } from '../trainer/data/datasets';
+import { createRunDir } from '../trainer/run-folder';
+import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
+import { etaSeconds, formatBatchLine, formatBytes, formatDuration, formatEpochLine } from './progress';
+
+declare const __VERSION__: string | undefined;
+
+/** Exit codes: 0 completed, 1 failed, 2 bad input, 130 cancelled (as shells report Ctrl-C). */
+const EXIT = { completed: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+
+class InputError extends Error {}
+
+function defaultCacheDir(): string {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mnist-trainer');
+}
+
+/** The config file's value (or the tutorial's), with the command line's overrides applied. */
+async function loadConfig(o: CliOptions): Promise<{ config: MnistConfig; file: string; warnings: ConfigIssue[] }> {
+  let file = o.config ?? 'mnist.config.json';
+  let value: unknown;
+  if (o.config !== null || existsSync(file)) {
+    if (!existsSync(file)) throw new InputError(`${file}: no such file (give a config path, or none to use ./mnist.config.json or the tutorial's model)`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const parsed = parseConfigText(text, file);
+    const errors = parsed.issues.filter((i) => i.severity === 'error');
+    if (errors.length > 0) throw new InputError(errors.map((i) => formatIssue(i, file, text)).join('\n'));
+    value = parsed.value;
+  } else {
+    file = "(the tutorial's config)";
+    value = tutorialConfig();
+  }
+  const input = (typeof value === 'object' && value !== null && !Array.isArray(value) ? structuredClone(value) : value) as MnistConfigInput;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    if (o.dataset) input.dataset = o.dataset;
+    if (o.dataDir) input.data = { ...input.data, dir: resolve(o.dataDir) };
+    if (o.preset) input.model = { preset: o.preset };
+    if (o.backend) input.backend = o.backend;
+    const t = { ...input.training };
+    if (o.epochs) t.epochs = o.epochs;
+    if (o.batchSize) t.batchSize = o.batchSize;
+    if (o.seed !== undefined) t.seed = o.seed;
+    if (Object.keys(t).length > 0) input.training = t;
+    // A relative data.dir in a config file is relative to that file, as users expect.
+    if (!o.dataDir && typeof input.data?.dir === 'string' && o.config !== null) input.data.dir = resolve(o.config, '..', input.data.dir);
+  }
+  const { config, issues } = validateConfig(input);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (!config || errors.length > 0) throw new InputError(errors.map((i) => formatIssue(i, file)).join('\n'));
+  // Checked here so a wrong folder is one line, not a failed run folder.
+  if (config.data.dir !== null) {
+    const flag = o.dataDir ? '--data-dir: ' : `${file}: `;
+    try {
+      const found = await findIdxFiles(config.data.dir);
+      if (found.missing.length > 0) throw new InputError(`${flag}data.dir ${config.data.dir} lacks ${found.missing.join(', ')}`);
+    } catch (err) {
+      throw err instanceof DataError ? new InputError(flag + err.message) : err;
+    }
+  }
+  return { config, file, warnings: issues.filter((i) => i.severity === 'warning') };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const o = parseArgs(argv);
+  if (o.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (o.version) {
+    process.stdout.write(`mnist-train ${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
+    return 0;
+  }
+  const { config, file, warnings } = await loadConfig(o);
+  for (const w of warnings) process.stderr.write(`warning: ${formatIssue(w, file)}\n`);
+
+  const trainerPath = join(__dirname, 'trainer.js');
+  if (!existsSync(trainerPath)) throw new InputError(`${trainerPath} is missing: run "npm run build" first`);
+  let runDir: string;
+  try {
+    runDir = createRunDir(resolve(o.out), config);
+  } catch (err) {
+    throw new InputError(`--out ${o.out}: cannot create a run folder there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+
+  const tty = process.stderr.isTTY === true;
+  const status = (line: string) => {
+    if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+  };
+  const print = (line: string) => {
+    if (tty) process.stderr.write('\r\x1b[2K');
+    process.stderr.write(line + '\n');
+  };
+
+  const trainer = new TrainerProcess(trainerPath, {
+    type: 'start',
+    config,
+    runDir,
+    cacheDir: resolve(o.cacheDir ?? defaultCacheDir()),
+    ...(o.mirrors.length > 0 ? { mirrors: o.mirrors } : {}),
+  });
+
+  let epochStart = Date.now();
+  const epochSeconds: number[] = [];
+  let lastDownloadLine = 0;
+  trainer.onEvent((e: TrainerEvent) => {
+    switch (e.type) {
+      case 'ready':
+        print(`Backend: ${e.backend} (${e.reason}); tfjs ${e.versions.tfjs}`);
+        break;
+      case 'log':
+        if (e.level === 'error') print(`trainer: ${e.message.split('\n')[0]}`);
+        else if (process.env.MNIST_VERBOSE) print(`trainer: ${e.message}`);
+        break;
+      case 'download':
+        if (tty) status(`Downloading ${e.file}: ${formatBytes(e.receivedBytes)}${e.totalBytes ? ` of ${formatBytes(e.totalBytes)}` : ''}`);
+        else if (e.receivedBytes === e.totalBytes || e.time - lastDownloadLine > 5000) {
+          lastDownloadLine = e.time;
+          print(`Downloading ${e.file}: ${formatBytes(e.receivedBytes)}`);
+        }
+        break;
+      case 'dataset':
+        print(`Dataset: ${e.name} from ${e.source}: ${e.train} train, ${e.validation} validation, ${e.test} test`);
+        break;
+      case 'model':
+        print(`Model: ${e.layers.map((l) => l.type).join(' → ')} (${e.totalParams.toLocaleString('en-US')} parameters)`);
+        break;
+      case 'samples':
+        epochStart = e.time;
+        break;
+      case 'batch': {
+        const mean = epochSeconds.length ? epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length : null;
+        status(formatBatchLine(e, config.training.epochs, etaSeconds(e, config.training.epochs, (e.time - epochStart) / 1000, mean)));
+        break;
+      }
+      case 'epoch':
+        epochSeconds.push(e.seconds);
+        print(formatEpochLine(e));
+        break;
+      case 'evaluation':
+        break;
+      case 'prediction':
+        break;
+      case 'done':
+        break;
+    }
+  });
+
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts === 1) {
+      print('Stopping after the current batch… (Ctrl-C again to abort)');
+      trainer.stop();
+    } else {
+      trainer.kill();
+    }
+  });
+  process.on('SIGTERM', () => trainer.stop());
+
+  const { done } = await trainer.exited;
+  const summaryFile = join(runDir, 'summary.json');
+  if (done.status === 'completed') {
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    print(
+      `Test accuracy ${summary.testAccuracy.toFixed(4)} (loss ${summary.testLoss.toFixed(4)}) after ${summary.epochsCompleted} epochs, ` +
+        `${Math.round(summary.trainSamplesPerSecond).toLocaleString('en-US')} samples/s, ${formatDuration(summary.fitSeconds)} of training`,
+    );
+    print(`Run folder: ${runDir}`);
+    return EXIT.completed;
+  }
+  if (done.status === 'cancelled') {
+    print(`Cancelled: ${done.message ?? 'stopped'}`);
+    print(`Run folder: ${runDir}`);
+    return EXIT.cancelled;
+  }
+  print(`Training failed: ${done.message ?? 'unknown error'}`);
+  if (done.hint) print(done.hint);
+  print(`Run folder: ${runDir}`);
+  return EXIT.failed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`mnist-train: ${err.message}\n`);
+      process.exit(EXIT.usage);
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`mnist-train: ${err.message}\n`);
+      process.exit(EXIT.usage);
+    }
+    process.stderr.write(`mnist-train: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(EXIT.failed);
+  },
+);

@@ -1,0 +1,61 @@
+// The trainer process: IPC wiring only. Started with child_process.fork by the extension host or
+// the CLI; takes one `start`, streams TrainerEvents back, obeys `stop`, and exits when done.
+import * as tf from '@tensorflow/tfjs';
+import { isTrainerCommand, type TrainerCommand, type TrainerEvent } from '../shared/protocol';
+import { type RunControl, runTraining } from './run';
+
+if (!process.send) {
+  console.error('The MNIST trainer runs as a child process of VS Code or mnist-train; start it through one of those.');
+  process.exit(2);
+}
+
+const send = (event: TrainerEvent): void => {
+  if (process.connected) process.send!(event);
+};
+const control: RunControl = { stopRequested: false, abort: new AbortController() };
+let started = false;
+
+function onCommand(cmd: TrainerCommand): void {
+  switch (cmd.type) {
+    case 'start':
+      if (started) return;
+      started = true;
+      void runTraining(cmd, send, control).then(() => {
+        // Exit once the last event has left; disconnecting flushes the IPC queue first.
+        process.disconnect();
+        setImmediate(() => process.exit(0));
+      });
+      break;
+    case 'stop':
+      control.stopRequested = true;
+      control.abort.abort();
+      if (!started) process.exit(0);
+      break;
+    case 'predict': {
+      const model = control.model;
+      if (!model || cmd.pixels.length !== 784) {
+        send({ type: 'log', time: Date.now(), level: 'warn', message: `predict ${cmd.id}: no model yet or not 784 pixels` });
+        return;
+      }
+      const probabilities = tf.tidy(() => Array.from((model.predict(tf.tensor4d(cmd.pixels, [1, 28, 28, 1])) as tf.Tensor).dataSync()));
+      send({ type: 'prediction', time: Date.now(), id: cmd.id, probabilities });
+      break;
+    }
+  }
+}
+
+// Ctrl-C in a terminal reaches the whole process group; the CLI turns it into a `stop`, so the
+// trainer leaves it to the parent instead of dying mid-write.
+process.on('SIGINT', () => undefined);
+
+process.on('message', (m: unknown) => {
+  if (isTrainerCommand(m)) onCommand(m);
+});
+// The parent went away (window closed, CLI killed): end the run as cancelled so its folder is
+// complete, and make sure the process does not outlive that by long.
+process.on('disconnect', () => {
+  if (!started) process.exit(0);
+  control.stopRequested = true;
+  control.abort.abort();
+  setTimeout(() => process.exit(1), 10_000).unref();
+});

@@ -1,0 +1,215 @@
+// One training run, start to finish: backend → data → model → fit → evaluate → run folder.
+// Emits every step as a TrainerEvent; main.ts (IPC) and tests wire `emit` to where it goes.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluatePredictions } from '../shared/metrics';
+import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody } from '../shared/protocol';
+import { summarizeRun } from '../shared/summary';
+import { checkModel, formatIssue } from '../shared/validate';
+import { initBackend } from './backend';
+import { type Dataset, DataError, loadDataset } from './data/datasets';
+import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/config';
+import { buildModel, summarizeModel } from './model';
+import { saveModel } from './model-io';
+import { seedMathRandom } from './random';
+import { RUN_FILES, appendEvent, writeSummary } from './run-folder';
+import { type TrainingData, predictProbabilities, train } from './train';
+
+export interface RunControl {
+  /** Set by a `stop` command; checked after every batch. */
+  stopRequested: boolean;
+  /** Aborts a download in progress when stop arrives before training. */
+  abort: AbortController;
+  /** The model, once built, for `predict` commands. */
+  model?: tf.LayersModel;
+}
+
+const SAMPLES_PER_CLASS = 2;
+const PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1];
+
+/** Where the bundled mnist-sample lives: next to the bundle, or in dist/ when run from source. */
+export function bundledSampleDir(): string {
+  const candidates = [join(__dirname, 'data', 'mnist-sample'), join(__dirname, '..', '..', 'dist', 'data', 'mnist-sample')];
+  return candidates.find((d) => existsSync(d)) ?? candidates[0];
+}
+
+/** The fixed test images shown in the prediction grid: the first two of each class. */
+export function sampleIndices(labels: Uint8Array, perClass = SAMPLES_PER_CLASS): number[] {
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  const picked: number[] = [];
+  for (let i = 0; i < labels.length && picked.length < NUM_CLASSES * perClass; i++) {
+    if (counts[labels[i]] < perClass) {
+      counts[labels[i]]++;
+      picked.push(i);
+    }
+  }
+  return picked.sort((a, b) => labels[a] - labels[b] || a - b);
+}
+
+function toImageTensor(bytes: Uint8Array, start: number, count: number): tf.Tensor4D {
+  const floats = new Float32Array(count * PIXELS);
+  const offset = start * PIXELS;
+  for (let i = 0; i < floats.length; i++) floats[i] = bytes[offset + i] / 255;
+  return tf.tensor4d(floats, [count, ...IMAGE_SHAPE]);
+}
+
+function toOneHot(labels: Uint8Array, start: number, count: number): tf.Tensor2D {
+  const out = new Float32Array(count * NUM_CLASSES);
+  for (let i = 0; i < count; i++) out[i * NUM_CLASSES + labels[start + i]] = 1;
+  return tf.tensor2d(out, [count, NUM_CLASSES]);
+}
+
+/** Normalised, one-hot tensors; validation is the last `validationSplit` of the training set, as in Keras. */
+export function makeTrainingData(data: Dataset, validationSplit: number): TrainingData {
+  const n = data.trainLabels.length;
+  const trainCount = Math.floor(n * (1 - validationSplit));
+  return {
+    xTrain: toImageTensor(data.trainImages, 0, trainCount),
+    yTrain: toOneHot(data.trainLabels, 0, trainCount),
+    xVal: toImageTensor(data.trainImages, trainCount, n - trainCount),
+    yVal: toOneHot(data.trainLabels, trainCount, n - trainCount),
+  };
+}
+
+/** The front end validates first; this catches a config that reached the trainer some other way. */
+class ConfigProblem extends Error {}
+class StopBeforeTraining extends Error {}
+
+function failureOf(err: unknown): { message: string; hint: string } {
+  if (err instanceof ConfigProblem) return { message: err.message, hint: 'Fix mnist.config.json and train again.' };
+  if (err instanceof DataError) return { message: err.message, hint: err.hint ?? 'Check the dataset settings in mnist.config.json.' };
+  const message = err instanceof Error ? err.message : String(err);
+  if (/out of memory|Cannot allocate|RangeError: Array buffer allocation/i.test(message)) {
+    return { message: `Ran out of memory: ${message}`, hint: 'Use a smaller batchSize or a smaller model.' };
+  }
+  return { message, hint: 'See the MNIST output for the trainer log; if the config looks right, this is a bug worth reporting.' };
+}
+
+/** Trains cmd.config into cmd.runDir. Never throws: failures end as a `done` event with status `failed`. */
+export async function runTraining(
+  cmd: StartCommand,
+  emitOut: (event: TrainerEvent) => void,
+  control: RunControl,
+): Promise<DoneEvent> {
+  const events: TrainerEvent[] = [];
+  const emit = (body: TrainerEventBody): void => {
+    const event = { ...body, time: Date.now() } as TrainerEvent;
+    events.push(event);
+    appendEvent(cmd.runDir, event);
+    emitOut(event);
+  };
+  const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
+
+  const tensors: tf.Tensor[] = [];
+  let status: RunStatus = 'completed';
+  let failure: { message: string; hint: string } | undefined;
+  try {
+    const problems = checkModel(cmd.config).filter((i) => i.severity === 'error');
+    if (problems.length > 0) throw new ConfigProblem(problems.map((p) => formatIssue(p)).join('\n'));
+
+    const choice = await initBackend(cmd.config.backend);
+    emit({ type: 'ready', backend: choice.backend, reason: choice.reason, threads: choice.threads, versions: { tfjs: tf.version.tfjs, node: process.versions.node } });
+    seedMathRandom(cmd.config.training.seed);
+
+    const dataset = await loadDataset({
+      dataset: cmd.config.dataset,
+      dir: cmd.config.data.dir,
+      cacheDir: cmd.cacheDir,
+      sampleDir: bundledSampleDir(),
+      mirrors: cmd.mirrors,
+      signal: control.abort.signal,
+      onDownload: (p) => emit({ type: 'download', ...p }),
+    });
+    if (control.stopRequested) throw new StopBeforeTraining();
+    const data = makeTrainingData(dataset, cmd.config.data.validationSplit);
+    tensors.push(data.xTrain, data.yTrain, data.xVal, data.yVal);
+    emit({
+      type: 'dataset',
+      name: cmd.config.data.dir ? `${cmd.config.dataset} (data.dir)` : dataset.name,
+      source: dataset.source,
+      train: data.xTrain.shape[0],
+      validation: data.xVal.shape[0],
+      test: dataset.testLabels.length,
+      imageShape: [...IMAGE_SHAPE],
+      classNames: dataset.classNames,
+    });
+
+    const model = buildModel(cmd.config);
+    control.model = model;
+    emit({ type: 'model', ...summarizeModel(model) });
+
+    const indices = sampleIndices(dataset.testLabels);
+    const sampleImages = tf.tidy(() =>
+      tf.stack(indices.map((i) => toImageTensor(dataset.testImages, i, 1).squeeze([0]))) as tf.Tensor4D,
+    );
+    tensors.push(sampleImages);
+    const emitSamples = (epoch: number) => {
+      const probs = predictProbabilities(model, sampleImages);
+      const predicted: number[] = [];
+      const confidence: number[] = [];
+      for (let i = 0; i < indices.length; i++) {
+        const row = probs.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES);
+        const best = row.indexOf(Math.max(...row));
+        predicted.push(best);
+        confidence.push(row[best]);
+      }
+      emit({
+        type: 'samples',
+        epoch,
+        indices,
+        labels: indices.map((i) => dataset.testLabels[i]),
+        predicted,
+        confidence,
+        ...(epoch === 0
+          ? { images: indices.map((i) => Buffer.from(dataset.testImages.subarray(i * PIXELS, (i + 1) * PIXELS)).toString('base64')) }
+          : {}),
+      });
+    };
+    emitSamples(0);
+
+    const outcome = await train(model, data, cmd.config.training, {
+      onBatch: (p) => emit({ type: 'batch', ...p }),
+      onEpoch: (r) => {
+        emit({ type: 'epoch', ...r });
+        emitSamples(r.epoch);
+      },
+      shouldStop: () => control.stopRequested,
+    });
+    log(`fit: ${outcome.epochsCompleted} epoch(s) in ${outcome.fitSeconds.toFixed(1)} s`);
+
+    if (outcome.stopped) {
+      status = 'cancelled';
+    } else {
+      const xTest = toImageTensor(dataset.testImages, 0, dataset.testLabels.length);
+      tensors.push(xTest);
+      const probs = predictProbabilities(model, xTest);
+      emit({ type: 'evaluation', ...evaluatePredictions(probs, dataset.testLabels) });
+    }
+    await saveModel(model, join(cmd.runDir, RUN_FILES.model));
+  } catch (err) {
+    if (err instanceof StopBeforeTraining || (control.stopRequested && control.abort.signal.aborted)) {
+      status = 'cancelled';
+    } else {
+      status = 'failed';
+      failure = failureOf(err);
+      const expected = err instanceof DataError || err instanceof ConfigProblem;
+      log(!expected && err instanceof Error && err.stack ? err.stack : failure.message, 'error');
+    }
+  } finally {
+    for (const t of tensors) t.dispose();
+  }
+  if (control.model) {
+    control.model.optimizer?.dispose(); // compile() was given an instance, so the model does not own it
+    control.model.dispose();
+    control.model = undefined;
+  }
+
+  const body: Omit<DoneEvent, 'time'> = { type: 'done', status, runDir: cmd.runDir, numTensors: tf.memory().numTensors };
+  if (status === 'cancelled') body.message = 'Stopped by the user; the model learned so far is saved.';
+  if (failure) Object.assign(body, failure);
+  emit(body);
+  const done = events[events.length - 1] as DoneEvent;
+  writeSummary(cmd.runDir, summarizeRun(cmd.config, events));
+  return done;
+}
