@@ -9,7 +9,8 @@ import { TrainerProcess } from '../trainer/client';
 import { DataError, findIdxFiles } from '../trainer/data/datasets';
 import { createRunDir } from '../trainer/run-folder';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { etaSeconds, formatBatchLine, formatBytes, formatDuration, formatEpochLine } from './progress';
+import { EtaTracker, formatDuration } from '../shared/progress';
+import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
 
 declare const __VERSION__: string | undefined;
 
@@ -111,10 +112,10 @@ async function main(argv: string[]): Promise<number> {
     ...(o.mirrors.length > 0 ? { mirrors: o.mirrors } : {}),
   });
 
-  let epochStart = Date.now();
-  const epochSeconds: number[] = [];
+  const eta = new EtaTracker();
   let lastDownloadLine = 0;
   trainer.onEvent((e: TrainerEvent) => {
+    const etaSec = eta.update(e);
     switch (e.type) {
       case 'ready':
         print(`Backend: ${e.backend} (${e.reason}); tfjs ${e.versions.tfjs}`);
@@ -136,23 +137,13 @@ async function main(argv: string[]): Promise<number> {
       case 'model':
         print(`Model: ${e.layers.map((l) => l.type).join(' → ')} (${e.totalParams.toLocaleString('en-US')} parameters)`);
         break;
-      case 'samples':
-        epochStart = e.time;
+      case 'batch':
+        status(formatBatchLine(e, etaSec ?? NaN));
         break;
-      case 'batch': {
-        const mean = epochSeconds.length ? epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length : null;
-        status(formatBatchLine(e, config.training.epochs, etaSeconds(e, config.training.epochs, (e.time - epochStart) / 1000, mean)));
-        break;
-      }
       case 'epoch':
-        epochSeconds.push(e.seconds);
         print(formatEpochLine(e));
         break;
-      case 'evaluation':
-        break;
-      case 'prediction':
-        break;
-      case 'done':
+      default:
         break;
     }
   });

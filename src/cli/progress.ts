@@ -1,33 +1,16 @@
 // What mnist-train prints while it trains. Pure string building, so it can be tested.
+import { formatDuration } from '../shared/progress';
 import type { BatchEvent, EpochEvent } from '../shared/protocol';
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
-/**
- * Seconds left in the whole fit: from the mean of finished epochs when there are some, else
- * from this epoch's pace so far.
- */
-export function etaSeconds(b: BatchEvent, epochs: number, secondsIntoEpoch: number, secondsPerEpoch: number | null): number {
-  const epochSeconds = secondsPerEpoch ?? (secondsIntoEpoch * b.batchesPerEpoch) / Math.max(b.batch, 1);
-  return epochSeconds * (1 - b.batch / b.batchesPerEpoch) + (epochs - b.epoch) * epochSeconds;
-}
 
 export function progressBar(fraction: number, width: number): string {
   const filled = Math.round(Math.min(Math.max(fraction, 0), 1) * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-export function formatBatchLine(b: BatchEvent, epochs: number, etaSec: number): string {
+export function formatBatchLine(b: BatchEvent, etaSec: number): string {
   const width = String(b.batchesPerEpoch).length;
   return (
-    `Epoch ${b.epoch}/${epochs} ${progressBar(b.batch / b.batchesPerEpoch, 24)} ` +
+    `Epoch ${b.epoch}/${b.epochs} ${progressBar(b.batch / b.batchesPerEpoch, 24)} ` +
     `${String(b.batch).padStart(width)}/${b.batchesPerEpoch}  loss ${b.loss.toFixed(4)}  acc ${b.acc.toFixed(4)}  ` +
     `${Math.round(b.samplesPerSecond).toLocaleString('en-US')} samples/s  ETA ${formatDuration(etaSec)}`
   );

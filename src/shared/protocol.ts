@@ -81,6 +81,7 @@ export interface BatchEvent extends EventBase {
   type: 'batch';
   /** 1-based. */
   epoch: number;
+  epochs: number;
   /** 1-based, within the epoch. */
   batch: number;
   batchesPerEpoch: number;
@@ -166,6 +167,51 @@ export type TrainerEventType = TrainerEvent['type'];
 
 /** An event before the trainer stamps it. */
 export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'time'> : never) : never;
+
+// ---------------------------------------------------------------- host ↔ webview
+
+/** What the view shows about a run besides its events. */
+export interface RunInfo {
+  /** The run folder's name, e.g. "2026-11-26_12-30-05_cnn". */
+  id: string;
+  /** Plain words for the model: "cnn", "mlp-dropout", "Flatten → Dense 128 → Dense 10". */
+  model: string;
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  /** True while the trainer is writing this run. */
+  live: boolean;
+}
+
+/** host → webview: show this run from the start; `events` follow in `events` messages. */
+export interface ShowRunMessage { type: 'showRun'; run: RunInfo | null }
+/** host → webview: events of the shown run, in order (a replay or live ones). */
+export interface EventsMessage { type: 'events'; runId: string; events: TrainerEvent[] }
+/** host → webview: whether Train or Stop makes sense right now. */
+export interface SessionMessage { type: 'session'; state: 'idle' | 'training' | 'stopping' }
+/** host → webview: the answer to a PredictRequest. */
+export interface PredictionMessage { type: 'prediction'; id: number; probabilities: number[] }
+
+export type ToWebview = ShowRunMessage | EventsMessage | SessionMessage | PredictionMessage;
+
+/** webview → host: the view is loaded; answer with the current run and its events so far. */
+export interface ViewReadyMessage { type: 'ready' }
+/** webview → host: the user pressed Train. */
+export interface TrainRequest { type: 'train' }
+/** webview → host: the user pressed Stop. */
+export interface StopRequest { type: 'stop' }
+/** webview → host: the user wants to pick an old run (MNIST: Open Run…). */
+export interface OpenRunRequest { type: 'openRun' }
+
+export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest;
+
+/** Messages from a webview are untrusted: only these shapes are acted on. */
+export function isFromWebview(m: unknown): m is FromWebview {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const keys = Object.keys(m);
+  const t = (m as { type?: unknown }).type;
+  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun');
+}
 
 /** summary.json in a run folder. */
 export interface RunSummary {

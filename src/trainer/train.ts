@@ -11,6 +11,7 @@ export interface TrainingData {
 
 export interface BatchProgress {
   epoch: number;
+  epochs: number;
   batch: number;
   batchesPerEpoch: number;
   loss: number;
@@ -92,6 +93,7 @@ export async function train(
           const seen = Math.min(batchesThisEpoch * training.batchSize, n);
           callbacks.onBatch({
             epoch: epochsCompleted + 1,
+            epochs: training.epochs,
             batch: batchesThisEpoch,
             batchesPerEpoch,
             loss: logValue(logs, 'loss'),

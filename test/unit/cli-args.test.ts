@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError, parseArgs } from '../../src/cli/args';
-import { etaSeconds, formatBatchLine, formatDuration } from '../../src/cli/progress';
+import { formatBatchLine } from '../../src/cli/progress';
+import { EtaTracker, etaSeconds, formatDuration } from '../../src/shared/progress';
+import type { TrainerEvent } from '../../src/shared/protocol';
 
 test('parses every documented option', () => {
   const o = parseArgs(['my.json', '--dataset', 'mnist-sample', '--data-dir=/d', '--preset', 'cnn', '--epochs', '3', '--batch-size', '128', '--backend', 'wasm', '--seed', '7', '--out', 'runs', '--cache-dir', 'c', '--mirror', 'http://a/', '--mirror', 'http://b/']);
@@ -22,19 +24,27 @@ test('bad values name the flag and what is allowed', () => {
 });
 
 test('progress line shows epoch, batch, metrics, speed and ETA', () => {
-  const b = { type: 'batch' as const, time: 0, epoch: 2, batch: 125, batchesPerEpoch: 250, loss: 0.23456, acc: 0.93123, samplesPerSecond: 4512.4 };
-  const line = formatBatchLine(b, 5, 75);
+  const b = { type: 'batch' as const, time: 0, epoch: 2, epochs: 5, batch: 125, batchesPerEpoch: 250, loss: 0.23456, acc: 0.93123, samplesPerSecond: 4512.4 };
+  const line = formatBatchLine(b, 75);
   assert.match(line, /^Epoch 2\/5 /);
   assert.match(line, /125\/250/);
   assert.match(line, /loss 0\.2346  acc 0\.9312  4,512 samples\/s  ETA 1:15$/);
 });
 
 test('ETA comes from finished epochs, or from the pace so far in the first', () => {
-  const b = { type: 'batch' as const, time: 0, epoch: 1, batch: 50, batchesPerEpoch: 100, loss: 1, acc: 0.5, samplesPerSecond: 1000 };
+  const b = { type: 'batch' as const, time: 0, epoch: 1, epochs: 5, batch: 50, batchesPerEpoch: 100, loss: 1, acc: 0.5, samplesPerSecond: 1000 };
   // 5 s for half an epoch: 5 s left in this one, 4 epochs of 10 s after it
-  assert.equal(etaSeconds(b, 5, 5, null), 45);
+  assert.equal(etaSeconds(b, 5, null), 45);
   // finished epochs took 8 s each
-  assert.equal(etaSeconds({ ...b, epoch: 3 }, 5, 5, 8), 4 + 16);
+  assert.equal(etaSeconds({ ...b, epoch: 3 }, 5, 8), 4 + 16);
+  // the tracker follows the event stream: the epoch starts at the samples event before it
+  const eta = new EtaTracker();
+  const samples = (time: number) => ({ type: 'samples', time, epoch: 0, indices: [], labels: [], predicted: [], confidence: [] }) as TrainerEvent;
+  assert.equal(eta.update(samples(1000)), null);
+  assert.equal(eta.update({ ...b, time: 6000 }), 45);
+  eta.update({ type: 'epoch', time: 11000, epoch: 2, epochs: 5, loss: 1, acc: 0.5, valLoss: 1, valAcc: 0.5, seconds: 8, samplesPerSecond: 1 });
+  eta.update(samples(11000));
+  assert.equal(eta.update({ ...b, epoch: 3, time: 15000 }), 4 + 16);
   assert.equal(formatDuration(3725), '1:02:05');
   assert.equal(formatDuration(NaN), '--:--');
 });

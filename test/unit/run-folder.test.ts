@@ -17,7 +17,7 @@ function recordedRun(): TrainerEvent[] {
     { type: 'dataset', time: t0 + 10, name: 'mnist-sample', source: 'bundled', train: 6400, validation: 1600, test: 2000, imageShape: [28, 28, 1], classNames: [] },
     { type: 'epoch', time: t0 + 2000, epoch: 1, epochs: 3, loss: 0.5, acc: 0.85, valLoss: 0.3, valAcc: 0.9, seconds: 2, samplesPerSecond: 3200 },
     { type: 'epoch', time: t0 + 4000, epoch: 2, epochs: 3, loss: 0.25, acc: 0.93, valLoss: 0.2, valAcc: 0.94, seconds: 2, samplesPerSecond: 3200 },
-    { type: 'batch', time: t0 + 4500, epoch: 3, batch: 10, batchesPerEpoch: 200, loss: 0.2, acc: 0.95, samplesPerSecond: 3000 },
+    { type: 'batch', time: t0 + 4500, epoch: 3, epochs: 3, batch: 10, batchesPerEpoch: 200, loss: 0.2, acc: 0.95, samplesPerSecond: 3000 },
   ] as TrainerEvent[];
 }
 
