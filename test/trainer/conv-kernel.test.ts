@@ -1,4 +1,5 @@
-// The wasm Conv2DBackpropFilter kernel against tfjs's cpu backend, on real digits.
+// Our wasm conv gradient kernels (Conv2DBackpropFilter, the faster Conv2DBackpropInput) against
+// tfjs's cpu backend, on real digits.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { initBackend } from '../../src/trainer/backend';
 import { conv2dBackpropFilterWasm } from '../../src/trainer/kernels/conv2d-backprop-filter';
+import { registerWasmKernels } from '../../src/trainer/kernels/wasm';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number;
@@ -62,6 +64,15 @@ function filterGradient(x: Float32Array, xShape: Shape4, w: Float32Array, wShape
   });
 }
 
+/** d(sum(relu(conv)²))/d(x) on the active backend. */
+function inputGradient(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, strides: number, pad: Pad): Float32Array {
+  return tf.tidy(() => {
+    const filter = tf.tensor4d(w, wShape);
+    const grad = tf.grad((xs) => tf.conv2d(xs as tf.Tensor4D, filter, strides, pad).relu().square().sum());
+    return Float32Array.from(grad(tf.tensor4d(x, xShape)).dataSync());
+  });
+}
+
 /** max |wasm − cpu| / max |cpu|. */
 function relativeError(cpu: Float32Array, wasm: Float32Array): number {
   assert.equal(wasm.length, cpu.length);
@@ -75,16 +86,23 @@ function relativeError(cpu: Float32Array, wasm: Float32Array): number {
   return maxDiff / maxRef;
 }
 
-async function compareOnBackends(x: Float32Array, xShape: Shape4, wShape: Shape4, strides: number, pad: Pad): Promise<number> {
+async function compareOnBackends(
+  gradient: typeof filterGradient,
+  x: Float32Array,
+  xShape: Shape4,
+  wShape: Shape4,
+  strides: number,
+  pad: Pad,
+): Promise<number> {
   const w = filterValues(wShape, 7);
   await initBackend('cpu');
-  const cpu = filterGradient(x, xShape, w, wShape, strides, pad);
+  const cpu = gradient(x, xShape, w, wShape, strides, pad);
   await initBackend('wasm');
-  const wasm = filterGradient(x, xShape, w, wShape, strides, pad);
+  const wasm = gradient(x, xShape, w, wShape, strides, pad);
   return relativeError(cpu, wasm);
 }
 
-describe('wasm Conv2DBackpropFilter', () => {
+describe('wasm conv gradients', () => {
   const batch = 8;
   let digits: Digits;
   let firstLayerOut: Float32Array; // [8, 13, 13, 32]: the CNN's first conv + pool, on digits
@@ -99,10 +117,14 @@ describe('wasm Conv2DBackpropFilter', () => {
     });
   });
 
-  test('is our kernel, registered once wasm is chosen', async (t) => {
+  test('are our kernels, registered once wasm is chosen', async (t) => {
     t.diagnostic(`digits from ${digits.source}`);
     await initBackend('wasm');
     assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm')?.kernelFunc, conv2dBackpropFilterWasm);
+    const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    assert.ok(input?.setupFunc, "wasm's own setup stays, for the fallback path");
+    registerWasmKernels();
+    assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm'), input, 'registering again changes nothing');
   });
 
   const cases: { name: string; wShape: Shape4; strides: number; pad: Pad; input: 'digits' | 'features' }[] = [
@@ -121,7 +143,24 @@ describe('wasm Conv2DBackpropFilter', () => {
         c.input === 'digits'
           ? [digits.images.subarray(0, batch * PIXELS), [batch, 28, 28, 1]]
           : [firstLayerOut, [batch, 13, 13, 32]];
-      const err = await compareOnBackends(x, xShape, c.wShape, c.strides, c.pad);
+      const err = await compareOnBackends(filterGradient, x, xShape, c.wShape, c.strides, c.pad);
+      assert.ok(err < 1e-3, `relative error ${err.toExponential(2)} (digits from ${digits.source})`);
+    });
+  }
+  // Stride 1 takes the fast path; stride 2 and padding wider than the filter fall back to wasm's own.
+  const inputCases = [
+    ...cases.filter((c) => c.input === 'features'),
+    { name: '3×3 valid, stride 1, 1→32', wShape: [3, 3, 1, 32] as Shape4, strides: 1, pad: 'valid' as Pad, input: 'digits' as const },
+    { name: '3×3 same, stride 2, 1→16 (fallback)', wShape: [3, 3, 1, 16] as Shape4, strides: 2, pad: 'same' as Pad, input: 'digits' as const },
+    { name: '3×3 numeric pad 3, stride 1, 32→8 (fallback)', wShape: [3, 3, 32, 8] as Shape4, strides: 1, pad: 3 as Pad, input: 'features' as const },
+  ];
+  for (const c of inputCases) {
+    test(`input gradient equals the cpu one within 1e-3: ${c.name}`, async () => {
+      const [x, xShape]: [Float32Array, Shape4] =
+        c.input === 'digits'
+          ? [digits.images.subarray(0, batch * PIXELS), [batch, 28, 28, 1]]
+          : [firstLayerOut, [batch, 13, 13, 32]];
+      const err = await compareOnBackends(inputGradient, x, xShape, c.wShape, c.strides, c.pad);
       assert.ok(err < 1e-3, `relative error ${err.toExponential(2)} (digits from ${digits.source})`);
     });
   }
@@ -130,13 +169,20 @@ describe('wasm Conv2DBackpropFilter', () => {
     await initBackend('wasm');
     const x = tf.tensor4d(digits.images.subarray(0, batch * PIXELS), [batch, 28, 28, 1]);
     const w = tf.tensor4d(filterValues([3, 3, 1, 32], 5), [3, 3, 1, 32]);
-    const grad = tf.grad((f) => tf.conv2d(x, f as tf.Tensor4D, 2, 'same').square().sum());
-    tf.dispose(grad(w)); // warm up: the first call may create lasting kernel state
+    // Both gradients, so both our kernels run: the fast input path (stride 1), the fallback
+    // (stride 2), the filter kernel with x padded (same) and cut short (valid, stride 2).
+    const gradients = () => {
+      for (const [strides, pad] of [[1, 'same'], [2, 'valid'], [2, 'same']] as const) {
+        const grads = tf.grads((xs, f) => tf.conv2d(xs as tf.Tensor4D, f as tf.Tensor4D, strides, pad).square().sum());
+        tf.dispose(grads([x, w]));
+      }
+    };
+    gradients(); // warm up: a first call may create lasting state
     const before = tf.memory();
     // IS_TEST makes the engine check each kernel for data it left behind (and throw).
     tf.env().set('IS_TEST', true);
     try {
-      tf.dispose(grad(w));
+      gradients();
     } finally {
       tf.env().set('IS_TEST', false);
     }
