@@ -89,7 +89,7 @@ async function tryNative(): Promise<Attempt> {
     if (isMissing(err, NATIVE_PACKAGE)) return { ok: false, missing: true, why: `${NATIVE_PACKAGE} is not installed` };
     return { ok: false, why: firstLine(err) };
   }
-  // Loading tfjs-node already switches to it; this confirms it (and registers nothing new).
+  // Loading tfjs-node already switched to it; this confirms the backend initialised.
   if (!(await tf.setBackend('tensorflow'))) return { ok: false, why: 'its backend did not initialise' };
   // libtensorflow's intra-op pool defaults to one thread per core.
   const threads = availableParallelism();
@@ -111,7 +111,8 @@ async function tryWasm(wasmDir = defaultWasmDir()): Promise<Attempt> {
   } catch (err) {
     return { ok: false, why: firstLine(err) }; // an earlier initialisation aborted
   }
-  if (!(await tf.setBackend('wasm'))) return { ok: false, why: 'initialisation failed (see the warning above)' };
+  const started = await keepingProcessListeners(() => tf.setBackend('wasm'));
+  if (!started) return { ok: false, why: 'initialisation failed (see the warning above)' };
   registerWasmKernels();
   const threads = getThreadsCount();
   return { ok: true, using: `using wasm${simd ? ' with SIMD' : ' without SIMD'}, ${plural(threads, 'thread')}`, threads };
@@ -127,10 +128,30 @@ async function useCpu(): Promise<string> {
   return 'using the plain JavaScript cpu backend (slow), 1 thread';
 }
 
+/**
+ * Runs `f`, then drops the process 'uncaughtException'/'unhandledRejection' listeners it added.
+ * The emscripten loader of tfjs-backend-wasm adds two that rethrow, which turns every later
+ * crash's exit code 1 into 7; without them Node's defaults apply again.
+ */
+async function keepingProcessListeners<T>(f: () => Promise<T>): Promise<T> {
+  const exceptions = process.listeners('uncaughtException');
+  const rejections = process.listeners('unhandledRejection');
+  try {
+    return await f();
+  } finally {
+    for (const l of process.listeners('uncaughtException')) if (!exceptions.includes(l)) process.removeListener('uncaughtException', l);
+    for (const l of process.listeners('unhandledRejection')) if (!rejections.includes(l)) process.removeListener('unhandledRejection', l);
+  }
+}
+
 /** Next to the bundle (dist/trainer.js) when esbuild.mjs copied the .wasm files there, else the package's dist. */
 export function defaultWasmDir(): string {
   if (WASM_FILES.every((f) => existsSync(join(__dirname, f)))) return __dirname;
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  try {
+    return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  } catch {
+    return __dirname; // a bundle without its .wasm files: tryWasm then names the missing file
+  }
 }
 
 function isMissing(err: unknown, name: string): boolean {

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { BackendError, WASM_FILES, defaultWasmDir, initBackend } from '../../src/trainer/backend';
+import { BackendError, WASM_FILES, defaultWasmDir, initBackend, type BackendChoice } from '../../src/trainer/backend';
 import { registerWasmKernels } from '../../src/trainer/kernels/wasm';
 
 const REPO = resolve(__dirname, '../..');
@@ -98,7 +98,7 @@ describe('initBackend', () => {
     for (const f of WASM_FILES) assert.ok(existsSync(join(dir, f)), `${f} in ${dir}`);
   });
 
-  test('bundled by esbuild, it loads the .wasm files next to the bundle', { timeout: 120_000 }, async () => {
+  test('bundled by esbuild, it loads the .wasm files next to the bundle, else falls back to cpu', { timeout: 120_000 }, async () => {
     // The same settings esbuild.mjs uses for dist/trainer.js, into a scratch folder.
     const esbuild = await import('esbuild');
     const dir = mkdtempSync(join(tmpdir(), 'mnist-bundle-'));
@@ -107,7 +107,8 @@ describe('initBackend', () => {
       writeFileSync(
         entry,
         `import { initBackend, defaultWasmDir } from ${JSON.stringify(join(REPO, 'src/trainer/backend'))};\n` +
-          'void initBackend("auto").then((c) => console.log(JSON.stringify({ ...c, wasmDir: defaultWasmDir() })));\n',
+          'void initBackend("auto").then((c) => console.log(JSON.stringify({ ...c, wasmDir: defaultWasmDir(),\n' +
+          '  listeners: process.listenerCount("uncaughtException") + process.listenerCount("unhandledRejection") })));\n',
       );
       await esbuild.build({
         entryPoints: [entry],
@@ -119,13 +120,25 @@ describe('initBackend', () => {
         logLevel: 'error',
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
       });
-      for (const f of WASM_FILES) copyFileSync(join(defaultWasmDir(), f), join(dir, f));
       // Run it from the scratch folder, so nothing can be found through the repo's node_modules.
-      const out = execFileSync(process.execPath, [join(dir, 'trainer.js')], { cwd: dir, encoding: 'utf8' });
-      const choice = JSON.parse(out.trim().split('\n').pop()!) as { backend: string; reason: string; wasmDir: string };
-      assert.equal(choice.wasmDir, dir);
-      assert.equal(choice.backend, NATIVE_INSTALLED ? 'tensorflow' : 'wasm');
-      if (!NATIVE_INSTALLED) assert.match(choice.reason, /tfjs-node is not installed/);
+      const runBundle = () => {
+        const out = execFileSync(process.execPath, [join(dir, 'trainer.js')], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+        return JSON.parse(out.trim().split('\n').pop()!) as BackendChoice & { wasmDir: string; listeners: number };
+      };
+
+      for (const f of WASM_FILES) copyFileSync(join(defaultWasmDir(), f), join(dir, f));
+      const withFiles = runBundle();
+      assert.equal(withFiles.wasmDir, dir);
+      assert.equal(withFiles.backend, NATIVE_INSTALLED ? 'tensorflow' : 'wasm');
+      if (!NATIVE_INSTALLED) assert.match(withFiles.reason, /tfjs-node is not installed/);
+      // The emscripten loader's rethrowing process listeners are gone (they turn exit code 1 into 7).
+      assert.equal(withFiles.listeners, 0);
+
+      if (NATIVE_INSTALLED) return;
+      for (const f of WASM_FILES) rmSync(join(dir, f));
+      const withoutFiles = runBundle();
+      assert.equal(withoutFiles.backend, 'cpu');
+      assert.match(withoutFiles.reason, /wasm failed to start \(.*tfjs-backend-wasm-simd\.wasm is missing\); using the plain JavaScript cpu backend/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
