@@ -48,7 +48,7 @@ export async function initBackend(
           ? `The config asks for backend "tensorflow", but ${NATIVE_PACKAGE} is not installed.`
           : `The config asks for backend "tensorflow", but ${NATIVE_PACKAGE} failed to load: ${native.why}.`,
         native.missing
-          ? `Install it (npm install ${NATIVE_PACKAGE}, or "MNIST: Install Native Backend" in VS Code), ` +
+          ? `Install it (npm install ${NATIVE_PACKAGE} next to mnist-train), ` +
               'or set "backend": "auto" to fall back to wasm.'
           : `Reinstall it (npm rebuild ${NATIVE_PACKAGE}), or set "backend": "auto" to fall back to wasm.`,
       );

@@ -20,11 +20,19 @@ function onCommand(cmd: TrainerCommand): void {
     case 'start':
       if (started) return;
       started = true;
-      void runTraining(cmd, send, control).then(() => {
-        // Exit once the last event has left; disconnecting flushes the IPC queue first.
-        process.disconnect();
-        setImmediate(() => process.exit(0));
-      });
+      runTraining(cmd, send, control).then(
+        () => {
+          // Exit once the last event has left; disconnecting flushes the IPC queue first.
+          process.disconnect();
+          setImmediate(() => process.exit(0));
+        },
+        (err: unknown) => {
+          // runTraining reports its own failures; reaching here means writing the run folder failed.
+          send({ type: 'log', time: Date.now(), level: 'error', message: `The run could not be finished: ${(err as Error).message}` });
+          process.disconnect();
+          setImmediate(() => process.exit(1));
+        },
+      );
       break;
     case 'stop':
       control.stopRequested = true;

@@ -7,7 +7,7 @@ import { evaluatePredictions } from '../shared/metrics';
 import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody } from '../shared/protocol';
 import { summarizeRun } from '../shared/summary';
 import { checkModel, formatIssue } from '../shared/validate';
-import { initBackend } from './backend';
+import { BackendError, initBackend } from './backend';
 import { type Dataset, DataError, loadDataset } from './data/datasets';
 import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/config';
 import { buildModel, summarizeModel } from './model';
@@ -72,12 +72,22 @@ export function makeTrainingData(data: Dataset, validationSplit: number): Traini
   };
 }
 
+/** undefined when no backend ever started (tf.memory() needs one). */
+function tensorsInMemory(): number | undefined {
+  try {
+    return tf.memory().numTensors;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The front end validates first; this catches a config that reached the trainer some other way. */
 class ConfigProblem extends Error {}
 class StopBeforeTraining extends Error {}
 
 function failureOf(err: unknown): { message: string; hint: string } {
   if (err instanceof ConfigProblem) return { message: err.message, hint: 'Fix mnist.config.json and train again.' };
+  if (err instanceof BackendError) return { message: err.message, hint: err.hint };
   if (err instanceof DataError) return { message: err.message, hint: err.hint ?? 'Check the dataset settings in mnist.config.json.' };
   const message = err instanceof Error ? err.message : String(err);
   if (/out of memory|Cannot allocate|RangeError: Array buffer allocation/i.test(message)) {
@@ -193,7 +203,7 @@ export async function runTraining(
     } else {
       status = 'failed';
       failure = failureOf(err);
-      const expected = err instanceof DataError || err instanceof ConfigProblem;
+      const expected = err instanceof DataError || err instanceof ConfigProblem || err instanceof BackendError;
       log(!expected && err instanceof Error && err.stack ? err.stack : failure.message, 'error');
     }
   } finally {
@@ -205,7 +215,9 @@ export async function runTraining(
     control.model = undefined;
   }
 
-  const body: Omit<DoneEvent, 'time'> = { type: 'done', status, runDir: cmd.runDir, numTensors: tf.memory().numTensors };
+  const body: Omit<DoneEvent, 'time'> = { type: 'done', status, runDir: cmd.runDir };
+  const numTensors = tensorsInMemory();
+  if (numTensors !== undefined) body.numTensors = numTensors;
   if (status === 'cancelled') body.message = 'Stopped by the user; the model learned so far is saved.';
   if (failure) Object.assign(body, failure);
   emit(body);

@@ -117,3 +117,20 @@ test('a trainer killed mid-run: the run is failed, says why, and keeps its event
   assert.ok(types.includes('model') && types.includes('batch'), 'events written before the kill are kept');
   assert.equal(types.at(-1), 'done');
 });
+
+test('a backend that cannot load fails the run with the reason and what to do', async (t) => {
+  let hasTfjsNode = true;
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+  } catch {
+    hasTfjsNode = false;
+  }
+  if (hasTfjsNode) return t.skip('@tensorflow/tfjs-node is installed here, so backend "tensorflow" loads');
+  const { trainer, runDir } = startRun({ backend: 'tensorflow', training: { epochs: 1 } });
+  const { done, code } = await trainer.exited;
+  assert.equal(code, 0);
+  assert.equal(done.status, 'failed');
+  assert.match(done.message ?? '', /@tensorflow\/tfjs-node is not installed/);
+  assert.match(done.hint ?? '', /"backend": "auto"/);
+  assert.equal(summaryOf(runDir).status, 'failed');
+});
