@@ -24,6 +24,15 @@ const common = {
 const builds = [
   {
     ...common,
+    entryPoints: ['src/host/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: [...common.external, 'vscode'],
+  },
+  {
+    ...common,
     entryPoints: ['src/trainer/main.ts'],
     outfile: 'dist/trainer.js',
     platform: 'node',

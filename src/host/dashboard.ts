@@ -1,0 +1,124 @@
+// The Dashboard: the sidebar webview view and the optional editor panel, one controller for both.
+// Each webview says `ready`; the controller answers with the shown run and its events so far, then
+// streams the live ones. The view keeps no state the event log lacks.
+import * as vscode from 'vscode';
+import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFromWebview } from '../shared/protocol';
+import type { TrainingSession } from './training-session';
+import { makeNonce, renderWebviewHtml } from './webview-html';
+
+export interface ShownRun {
+  info: RunInfo;
+  events: TrainerEvent[];
+}
+
+export interface DashboardActions {
+  train(): void;
+  stop(): void;
+  openRun(): void;
+}
+
+export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'mnist.trainingView';
+  private readonly webviews = new Set<vscode.Webview>();
+  private shown: ShownRun | undefined;
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: TrainingSession,
+    private readonly actions: DashboardActions,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      session.onDidStartRun((run) => this.show({ info: run.info, events: run.events })),
+      session.onDidEvent(({ run, event }) => {
+        if (this.shown?.info.id !== run.info.id) return;
+        this.post({ type: 'events', runId: run.info.id, events: [event] });
+      }),
+      session.onDidChange(() => this.post({ type: 'session', state: session.state })),
+    );
+  }
+
+  /** Shows a run (live or from disk) in every open dashboard. */
+  show(run: ShownRun): void {
+    this.shown = run;
+    for (const w of this.webviews) this.replay(w);
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.attach(view.webview, view.onDidDispose);
+  }
+
+  /** MNIST: Show Training Panel: the same dashboard in an editor tab beside the code. */
+  showPanel(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside);
+      return;
+    }
+    this.panel = vscode.window.createWebviewPanel('mnist.trainingPanel', 'MNIST Training', vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mnist.svg');
+    this.attach(this.panel.webview, this.panel.onDidDispose);
+    this.panel.onDidDispose(() => (this.panel = undefined));
+  }
+
+  private attach(webview: vscode.Webview, onDidDispose: vscode.Event<void>): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    webview.html = renderWebviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      nonce: makeNonce(),
+      title: 'MNIST Training',
+    });
+    this.webviews.add(webview);
+    const sub = webview.onDidReceiveMessage((m: unknown) => this.onMessage(webview, m));
+    onDidDispose(() => {
+      this.webviews.delete(webview);
+      sub.dispose();
+    });
+  }
+
+  private onMessage(webview: vscode.Webview, m: unknown): void {
+    if (!isFromWebview(m)) {
+      this.log.warn(`Ignored a malformed message from the dashboard: ${JSON.stringify(m)?.slice(0, 200)}`);
+      return;
+    }
+    const msg: FromWebview = m;
+    switch (msg.type) {
+      case 'ready':
+        this.replay(webview);
+        break;
+      case 'train':
+        this.actions.train();
+        break;
+      case 'stop':
+        this.actions.stop();
+        break;
+      case 'openRun':
+        this.actions.openRun();
+        break;
+    }
+  }
+
+  private replay(webview: vscode.Webview): void {
+    const send = (m: ToWebview) => void webview.postMessage(m);
+    send({ type: 'session', state: this.session.state });
+    send({ type: 'showRun', run: this.shown?.info ?? null });
+    if (this.shown) send({ type: 'events', runId: this.shown.info.id, events: this.shown.events });
+  }
+
+  private post(m: ToWebview): void {
+    for (const w of this.webviews) void w.postMessage(m);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+// Activation: wiring only. Each piece lives in its own module.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Dashboard } from './dashboard';
+import { RunStore } from './run-store';
+import { readSettings } from './settings';
+import { createStatusBar } from './status-bar';
+import { TrainingSession } from './training-session';
+
+let session: TrainingSession | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('MNIST', { log: true });
+  session = new TrainingSession(context, log);
+  const s = session;
+  const dashboard = new Dashboard(context.extensionUri, s, {
+    train: () => void vscode.commands.executeCommand('mnist.train'),
+    stop: () => s.stop(),
+    openRun: () => void vscode.commands.executeCommand('mnist.openRun'),
+  }, log);
+
+  context.subscriptions.push(
+    log,
+    s,
+    dashboard,
+    vscode.window.registerWebviewViewProvider(Dashboard.viewId, dashboard),
+    createStatusBar(s),
+    vscode.commands.registerCommand('mnist.train', (uri?: vscode.Uri) => train(s, uri)),
+    vscode.commands.registerCommand('mnist.stop', () => s.stop()),
+    vscode.commands.registerCommand('mnist.showPanel', () => dashboard.showPanel()),
+    vscode.commands.registerCommand('mnist.openRun', () => openRun(context, dashboard)),
+  );
+}
+
+export function deactivate(): void {
+  session?.dispose();
+  session = undefined;
+}
+
+const CONFIG_GLOB = '**/{mnist.config.json,*.mnist.config.json}';
+
+function isConfigFile(uri: vscode.Uri): boolean {
+  const name = path.basename(uri.fsPath);
+  return name === 'mnist.config.json' || name.endsWith('.mnist.config.json');
+}
+
+/** The config to train: the argument, the active editor's config, the root one, or the user's pick. */
+async function resolveConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  if (uri && isConfigFile(uri)) return uri;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && active.scheme === 'file' && isConfigFile(active)) return active;
+  const found = await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**', 50);
+  if (found.length === 0) return undefined;
+  const atRoot = found.find((f) => vscode.workspace.workspaceFolders?.some((w) => path.join(w.uri.fsPath, 'mnist.config.json') === f.fsPath));
+  if (atRoot && found.length === 1) return atRoot;
+  const pick = await vscode.window.showQuickPick(
+    found.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })).sort((a, b) => a.label.localeCompare(b.label)),
+    { title: 'MNIST: which config to train?' },
+  );
+  return pick?.uri;
+}
+
+async function train(s: TrainingSession, uri?: vscode.Uri): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    const choice = await vscode.window.showWarningMessage(
+      'MNIST training reads mnist.config.json and writes run folders into this workspace, so it waits until you trust the workspace.',
+      'Manage Workspace Trust',
+    );
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  if (!vscode.workspace.workspaceFolders?.length) {
+    void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
+    return;
+  }
+  const config = await resolveConfig(uri);
+  if (!config) {
+    const choice = await vscode.window.showInformationMessage(
+      "There is no mnist.config.json in this workspace. Create one with the tutorial's model?",
+      'Create and Train',
+      'Create Config',
+    );
+    if (!choice) return;
+    const created = await vscode.commands.executeCommand<vscode.Uri | undefined>('mnist.createConfig');
+    if (created && choice === 'Create and Train') await s.start(created);
+    return;
+  }
+  await s.start(config);
+}
+
+async function openRun(context: vscode.ExtensionContext, dashboard: Dashboard): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
+    return;
+  }
+  const store = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder);
+  const runs = store.list();
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage(`No runs yet in ${store.root}. Run "MNIST: Train" first.`);
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    runs.map((r) => ({
+      label: r.info.id,
+      description: [
+        r.summary?.status ?? 'no summary',
+        r.summary?.testAccuracy != null ? `test acc ${(r.summary.testAccuracy * 100).toFixed(2)}%` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      detail: `${r.info.model} on ${r.info.dataset}, ${r.summary?.epochsCompleted ?? '?'}/${r.info.epochs} epochs`,
+      run: r,
+    })),
+    { title: 'MNIST: Open Run', matchOnDescription: true, matchOnDetail: true },
+  );
+  if (!pick) return;
+  dashboard.show({ info: pick.run.info, events: store.events(pick.run.dir) });
+  await vscode.commands.executeCommand(`${Dashboard.viewId}.focus`);
+}

@@ -1,0 +1,262 @@
+// One training run at a time per workspace: validates the config, forks the trainer, relays its
+// events, and reports progress in the places VS Code users look (notification, status bar, log).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MnistConfig } from '../shared/config';
+import { EtaTracker, formatDuration } from '../shared/progress';
+import type { DoneEvent, RunInfo, TrainerEvent } from '../shared/protocol';
+import { type ConfigIssue, formatIssue, validateConfigText } from '../shared/validate';
+import { TrainerProcess } from '../trainer/client';
+import { createRunDir } from '../trainer/run-folder';
+import { runInfo } from './run-store';
+import { readSettings } from './settings';
+
+export type SessionState = 'idle' | 'training' | 'stopping';
+
+export interface LiveRun {
+  dir: string;
+  info: RunInfo;
+  config: MnistConfig;
+  events: TrainerEvent[];
+  eta: EtaTracker;
+}
+
+const PROGRESS_PERCENT_STEP = 1;
+
+export class TrainingSession implements vscode.Disposable {
+  private trainer: TrainerProcess | undefined;
+  private run: LiveRun | undefined;
+  private _state: SessionState = 'idle';
+  private progressText: string | undefined;
+  private readonly onEventEmitter = new vscode.EventEmitter<{ run: LiveRun; event: TrainerEvent }>();
+  private readonly onStateEmitter = new vscode.EventEmitter<void>();
+  private readonly onRunStartEmitter = new vscode.EventEmitter<LiveRun>();
+  /** Every event of the live run, as it arrives. */
+  readonly onDidEvent = this.onEventEmitter.event;
+  /** Idle ↔ training ↔ stopping, and progress text changes. */
+  readonly onDidChange = this.onStateEmitter.event;
+  readonly onDidStartRun = this.onRunStartEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get state(): SessionState {
+    return this._state;
+  }
+  get running(): boolean {
+    return this._state !== 'idle';
+  }
+  get liveRun(): LiveRun | undefined {
+    return this.run;
+  }
+  /** "Epoch 2/5 · acc 0.9312 · ETA 0:41" while training. */
+  get progress(): string | undefined {
+    return this.progressText;
+  }
+
+  /**
+   * Validates the config file and starts a run. Returns false (after telling the user why) when
+   * the config has errors or a run is already going and the user keeps it.
+   */
+  async start(configUri: vscode.Uri): Promise<boolean> {
+    if (this.running) {
+      const choice = await vscode.window.showWarningMessage(
+        'A training run is in progress in this window.',
+        'Stop It and Train',
+        'Keep Training',
+      );
+      if (choice !== 'Stop It and Train') return false;
+      await this.stopAndWait();
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(configUri);
+    if (!folder) {
+      void vscode.window.showErrorMessage(`${configUri.fsPath} is not in an open workspace folder; open its folder to train.`);
+      return false;
+    }
+    const document = await vscode.workspace.openTextDocument(configUri);
+    const text = document.getText();
+    const fileName = path.basename(configUri.fsPath);
+    const { config, issues } = validateConfigText(text, fileName);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!config || errors.length > 0) {
+      this.reportConfigErrors(document, errors, text);
+      return false;
+    }
+    const settings = readSettings(folder, this.context.globalStorageUri);
+    // A relative data.dir is relative to the config file; the backend setting applies when the config is silent.
+    if (config.data.dir !== null) config.data.dir = path.resolve(path.dirname(configUri.fsPath), config.data.dir);
+    if (!/"backend"\s*:/.test(text)) config.backend = settings.defaultBackend;
+
+    let dir: string;
+    try {
+      dir = createRunDir(settings.runsFolder, config);
+    } catch (err) {
+      void vscode.window.showErrorMessage(
+        `Cannot create a run folder in ${settings.runsFolder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check the "mnist.runsFolder" setting.`,
+      );
+      return false;
+    }
+    const run: LiveRun = { dir, info: runInfo(dir, config, true), config, events: [], eta: new EtaTracker() };
+    this.run = run;
+    this.trainer = new TrainerProcess(this.context.asAbsolutePath('dist/trainer.js'), {
+      type: 'start',
+      config,
+      runDir: dir,
+      cacheDir: settings.dataCacheFolder,
+      ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
+    });
+    this.setState('training');
+    this.log.info(`Run ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
+    this.onRunStartEmitter.fire(run);
+    const trainer = this.trainer;
+    trainer.onEvent((event) => this.onTrainerEvent(run, event));
+    void this.showProgress(run, trainer);
+    void trainer.exited.then(({ done }) => this.onExit(run, done));
+    return true;
+  }
+
+  /** Ends the fit after the current batch; the run is kept as cancelled. */
+  stop(): void {
+    if (!this.trainer || this._state !== 'training') return;
+    this.setState('stopping');
+    this.trainer.stop();
+  }
+
+  private async stopAndWait(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    this.stop();
+    const timer = setTimeout(() => trainer.kill(), 15_000);
+    await trainer.exited;
+    clearTimeout(timer);
+  }
+
+  private onTrainerEvent(run: LiveRun, event: TrainerEvent): void {
+    if (event.type === 'log') {
+      const line = `[trainer] ${event.message}`;
+      if (event.level === 'error') this.log.error(line);
+      else if (event.level === 'warn') this.log.warn(line);
+      else this.log.info(line);
+    }
+    if (event.type === 'done' && run.events.some((e) => e.type === 'done')) return;
+    run.events.push(event);
+    const eta = run.eta.update(event);
+    switch (event.type) {
+      case 'ready':
+        this.log.info(`Backend ${event.backend}: ${event.reason}`);
+        break;
+      case 'dataset':
+        this.log.info(`Dataset ${event.name} (${event.source}): ${event.train} train, ${event.validation} validation, ${event.test} test`);
+        break;
+      case 'batch':
+        this.setProgress(`Epoch ${event.epoch}/${event.epochs} · acc ${event.acc.toFixed(3)} · ETA ${formatDuration(eta ?? NaN)}`);
+        break;
+      case 'epoch':
+        this.log.info(
+          `Epoch ${event.epoch}/${event.epochs}: loss ${event.loss.toFixed(4)} acc ${event.acc.toFixed(4)} val_loss ${event.valLoss.toFixed(4)} val_acc ${event.valAcc.toFixed(4)} (${event.seconds.toFixed(1)} s)`,
+        );
+        break;
+      case 'evaluation':
+        this.log.info(`Test accuracy ${event.testAccuracy.toFixed(4)}, loss ${event.testLoss.toFixed(4)}`);
+        break;
+      default:
+        break;
+    }
+    this.onEventEmitter.fire({ run, event });
+  }
+
+  private async showProgress(run: LiveRun, trainer: TrainerProcess): Promise<void> {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `MNIST: training ${run.info.model}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          token.onCancellationRequested(() => this.stop());
+          let reported = 0;
+          const sub = this.onDidEvent(({ run: r, event }) => {
+            if (r !== run) return;
+            if (event.type === 'download') {
+              const total = event.totalBytes ? ` of ${(event.totalBytes / 1e6).toFixed(1)} MB` : '';
+              progress.report({ message: `downloading ${event.file}: ${(event.receivedBytes / 1e6).toFixed(1)} MB${total}` });
+            } else if (event.type === 'batch') {
+              const done = ((event.epoch - 1 + event.batch / event.batchesPerEpoch) / event.epochs) * 100;
+              const increment = done - reported >= PROGRESS_PERCENT_STEP ? done - reported : 0;
+              if (increment > 0) reported = done;
+              progress.report({ increment, message: `epoch ${event.epoch}/${event.epochs} · loss ${event.loss.toFixed(3)} · acc ${event.acc.toFixed(3)}` });
+            } else if (event.type === 'evaluation') {
+              progress.report({ message: 'evaluating on the test set' });
+            }
+          });
+          void trainer.exited.then(() => {
+            sub.dispose();
+            resolve();
+          });
+        }),
+    );
+  }
+
+  private onExit(run: LiveRun, done: DoneEvent): void {
+    if (!run.events.some((e) => e.type === 'done')) this.onTrainerEvent(run, done);
+    this.trainer = undefined;
+    run.info = { ...run.info, live: false };
+    this.progressText = undefined;
+    this.setState('idle');
+    const evaluation = run.events.find((e) => e.type === 'evaluation');
+    if (done.status === 'completed' && evaluation?.type === 'evaluation') {
+      this.log.info(`Run ${run.info.id} completed`);
+      void vscode.window.showInformationMessage(
+        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epochs).`,
+      );
+    } else if (done.status === 'cancelled') {
+      this.log.info(`Run ${run.info.id} cancelled`);
+    } else {
+      this.log.error(`Run ${run.info.id} failed: ${done.message ?? ''}`);
+      void vscode.window.showErrorMessage(`MNIST training failed: ${done.message ?? 'unknown error'}${done.hint ? ` ${done.hint}` : ''}`, 'Show Log').then((c) => {
+        if (c === 'Show Log') this.log.show(true);
+      });
+    }
+  }
+
+  private reportConfigErrors(document: vscode.TextDocument, errors: ConfigIssue[], text: string): void {
+    const fileName = path.basename(document.uri.fsPath);
+    for (const e of errors) this.log.error(formatIssue(e, fileName, text));
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    void vscode.window.showErrorMessage(`${formatIssue(first, fileName, text)}${more}`, 'Open Config').then(async (choice) => {
+      if (choice !== 'Open Config') return;
+      const editor = await vscode.window.showTextDocument(document);
+      if (first.range) {
+        const start = document.positionAt(first.range.offset);
+        const end = document.positionAt(first.range.offset + first.range.length);
+        editor.selection = new vscode.Selection(start, end);
+        editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    });
+  }
+
+  private setState(state: SessionState): void {
+    this._state = state;
+    void vscode.commands.executeCommand('setContext', 'mnist.training', state !== 'idle');
+    this.onStateEmitter.fire();
+  }
+
+  private setProgress(text: string): void {
+    if (text === this.progressText) return;
+    this.progressText = text;
+    this.onStateEmitter.fire();
+  }
+
+  /** Window closing: stop the trainer; it records the run as cancelled, and is killed if it lingers. */
+  dispose(): void {
+    const trainer = this.trainer;
+    if (trainer) {
+      trainer.stop();
+      setTimeout(() => trainer.kill(), 3000).unref();
+    }
+    this.onEventEmitter.dispose();
+    this.onStateEmitter.dispose();
+    this.onRunStartEmitter.dispose();
+  }
+}
+
