@@ -16,6 +16,7 @@ import {
   applyDefaults,
   BACKENDS,
   DATASETS,
+  type DatasetName,
   formatPath,
   IMAGE_SHAPE,
   type LayerConfig,
@@ -30,9 +31,33 @@ export interface ConfigIssue {
   path: (string | number)[];
   message: string;
   severity: 'error' | 'warning';
+  /** Which check found it; editors show it and key quick fixes on it. */
+  code?: IssueCode;
   /** 0-based offset range in the text when validated from text */
   range?: { offset: number; length: number };
 }
+
+/**
+ * 'syntax' and 'schema' are what any JSON schema validator (VS Code's JSON language service too)
+ * also reports; the rest only these checks know.
+ */
+export type IssueCode =
+  | 'syntax'
+  | 'schema'
+  | 'preset-ignored'
+  | 'unknown-value'
+  | 'out-of-range'
+  | 'no-layers'
+  | 'flatten-twice'
+  | 'dense-on-image'
+  | 'image-layer-on-flat'
+  | 'image-too-small'
+  | 'output-not-dense'
+  | 'output-units'
+  | 'output-activation'
+  | 'too-many-parameters'
+  | 'batch-size-over-training-set'
+  | 'data-dir';
 
 /** A tensor's shape without the batch dimension: [height, width, channels] for images, [n] when flat. */
 export type Shape = number[];
@@ -83,7 +108,7 @@ function baseName(fileName: string): string {
 
 function syntaxIssue(text: string, offset: number, length: number, what: string): ConfigIssue {
   const { line, column } = positionAt(text, offset);
-  return { path: [], severity: 'error', message: `${what} ${locationSuffix(line, column)}`, range: { offset, length } };
+  return { path: [], severity: 'error', code: 'syntax', message: `${what} ${locationSuffix(line, column)}`, range: { offset, length } };
 }
 
 function locationSuffix(line: number, column: number): string {
@@ -172,7 +197,9 @@ export function validateConfig(value: unknown): { config: MnistConfig | null; is
   const input = Object.fromEntries(Object.entries(value).filter(([k]) => !broken.has(k))) as MnistConfigInput;
   issues.push(...checkInput(input));
   const config = applyDefaults(input);
-  issues.push(...checkModel(config).filter((i) => !broken.has(i.path[0])));
+  // The training set's size needs a valid dataset and split.
+  const needs = (i: ConfigIssue) => (i.code === 'batch-size-over-training-set' ? ['training', 'dataset', 'data'] : [i.path[0]]);
+  issues.push(...checkModel(config).filter((i) => !needs(i).some((k) => broken.has(k))));
   return { config: issues.some((i) => i.severity === 'error') ? null : config, issues };
 }
 
@@ -184,6 +211,7 @@ function checkInput(input: MnistConfigInput): ConfigIssue[] {
       {
         path: ['model', 'preset'],
         severity: 'warning',
+        code: 'preset-ignored',
         message: `"preset": "${preset}" is ignored because "layers" is also given (layers win); remove "preset", or remove "layers" to train the ${preset} preset`,
       },
     ];
@@ -250,6 +278,7 @@ function translateSchemaErrors(errors: readonly ErrorObject[], root: unknown): C
     const key = `${formatPath(issue.path)}\n${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    issue.code = 'schema';
     issues.push(issue);
   }
   return issues;
@@ -494,28 +523,31 @@ const MAX_PARAMETERS = 100_000_000;
  */
 export function checkModel(config: MnistConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const error = (path: JsonPath, message: string) => issues.push({ path, severity: 'error', message });
+  const error = (path: JsonPath, code: IssueCode, message: string) => issues.push({ path, severity: 'error', code, message });
   const enumCheck = (path: JsonPath, value: unknown, allowed: readonly string[]) => {
-    if (!allowed.includes(value as string)) error(path, enumMessage(path, value, allowed));
+    if (!allowed.includes(value as string)) error(path, 'unknown-value', enumMessage(path, value, allowed));
   };
   const numberCheck = (path: JsonPath, value: unknown, s: FieldSchema) => {
     const problem = numberProblem(value, s, lastKey(path));
-    if (problem) error(path, problem);
+    if (problem) error(path, 'out-of-range', problem);
+    return !problem;
   };
 
   enumCheck(['dataset'], config.dataset, DATASETS);
   enumCheck(['backend'], config.backend, BACKENDS);
-  numberCheck(['data', 'validationSplit'], config.data?.validationSplit, FIELDS.validationSplit);
+  const splitOk = numberCheck(['data', 'validationSplit'], config.data?.validationSplit, FIELDS.validationSplit);
   numberCheck(['training', 'epochs'], config.training?.epochs, FIELDS.epochs);
-  numberCheck(['training', 'batchSize'], config.training?.batchSize, FIELDS.batchSize);
+  const batchOk = numberCheck(['training', 'batchSize'], config.training?.batchSize, FIELDS.batchSize);
   numberCheck(['training', 'learningRate'], config.training?.learningRate, FIELDS.learningRate);
   enumCheck(['training', 'optimizer'], config.training?.optimizer, OPTIMIZERS);
   enumCheck(['training', 'loss'], config.training?.loss, LOSSES);
+  if (splitOk && batchOk) issues.push(...checkBatchSize(config));
 
   const layers: readonly LayerConfig[] = Array.isArray(config.model?.layers) ? config.model.layers : [];
   if (layers.length === 0) {
     error(
       ['model', 'layers'],
+      'no-layers',
       'the model has no layers; add some, ending with { "type": "dense", "units": 10, "activation": "softmax" }, or remove "layers" to train the tutorial\'s model',
     );
     return issues;
@@ -527,10 +559,63 @@ export function checkModel(config: MnistConfig): ConfigIssue[] {
     const gb = (walk.parameters * 4) / 1e9;
     error(
       ['model', 'layers'],
+      'too-many-parameters',
       `the model would have ${walk.parameters.toLocaleString('en-US')} parameters (about ${gb >= 1 ? `${gb.toFixed(1)} GB` : `${Math.round(gb * 1000)} MB`} of weights), too many to train; use fewer units or filters (the tutorial's model has 109,386)`,
     );
   }
   return issues;
+}
+
+/** Training images before the validation split; mnist-sample keeps the last 2,000 of its 10,000 as the test set. */
+const TRAINING_IMAGES: Readonly<Record<DatasetName, number>> = { mnist: 60_000, 'fashion-mnist': 60_000, 'mnist-sample': 8_000 };
+
+/**
+ * The images left to fit on after the validation split, as the trainer splits them (the first
+ * ⌊n × (1 − validationSplit)⌋); null when unknown: a data.dir folder, or an unknown dataset.
+ */
+export function trainingSetSize(config: Pick<MnistConfig, 'dataset' | 'data'>): number | null {
+  const split = config.data?.validationSplit;
+  if ((config.data?.dir ?? null) !== null || typeof split !== 'number') return null;
+  const total = (TRAINING_IMAGES as Record<string, number | undefined>)[config.dataset];
+  return total === undefined ? null : Math.floor(total * (1 - split));
+}
+
+// A warning, not an error: fit takes one batch of every image, so it trains, one step per epoch.
+function checkBatchSize(config: MnistConfig): ConfigIssue[] {
+  const size = trainingSetSize(config);
+  const batchSize = config.training.batchSize;
+  if (size === null || batchSize <= size) return [];
+  const total = TRAINING_IMAGES[config.dataset];
+  return [
+    {
+      path: ['training', 'batchSize'],
+      severity: 'warning',
+      code: 'batch-size-over-training-set',
+      message: `batchSize ${batchSize} is larger than the training set: ${config.dataset} has ${fmt(size)} training images (${fmt(total)} × (1 − ${config.data.validationSplit}) after the validation split), so each epoch would be a single step; use at most ${fmt(size)} (the tutorial uses 32)`,
+    },
+  ];
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** What a look into a data.dir folder found; `dir` is the folder looked at, resolved. */
+export type DataDirFinding = { dir: string; missing: string[] } | { dir: string; error: string };
+/** Looks into the folder a config's data.dir names (relative to the config file's folder). Injected: this module has no file system. */
+export type DataDirProbe = (dir: string) => Promise<DataDirFinding>;
+
+const DATA_DIR_HINT =
+  'point data.dir at a folder holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (gzip or not), or set it to null to download the dataset';
+
+/** data.dir must name a folder holding the four IDX files; the trainer's words for what is wrong. */
+export async function checkDataDir(dir: unknown, probe: DataDirProbe): Promise<ConfigIssue[]> {
+  if (typeof dir !== 'string' || dir.trim() === '') return [];
+  const found = await probe(dir);
+  const issue = (message: string): ConfigIssue[] => [{ path: ['data', 'dir'], severity: 'error', code: 'data-dir', message: `${message}; ${DATA_DIR_HINT}` }];
+  if ('error' in found) return issue(found.error);
+  if (found.missing.length > 0) return issue(`data.dir ${found.dir} lacks ${found.missing.join(', ')} (the .gz suffix is optional)`);
+  return [];
 }
 
 function checkOutputLayer(layers: readonly LayerConfig[], loss: string): ConfigIssue[] {
@@ -544,6 +629,7 @@ function checkOutputLayer(layers: readonly LayerConfig[], loss: string): ConfigI
       {
         path: at(),
         severity: 'error',
+        code: 'output-not-dense',
         message: `the last layer must be a dense layer with ${NUM_CLASSES} units (one per class) and softmax for ${loss}, but this is ${what}; add ${output} at the end`,
       },
     ];
@@ -553,6 +639,7 @@ function checkOutputLayer(layers: readonly LayerConfig[], loss: string): ConfigI
     issues.push({
       path: at('units'),
       severity: 'error',
+      code: 'output-units',
       message: `the last layer must have ${NUM_CLASSES} units (one per class) for ${loss}; set "units": ${NUM_CLASSES}`,
     });
   }
@@ -561,6 +648,7 @@ function checkOutputLayer(layers: readonly LayerConfig[], loss: string): ConfigI
     issues.push({
       path: at('activation'),
       severity: 'error',
+      code: 'output-activation',
       message: `the last layer's activation must be "softmax" for ${loss}${now}: it turns the ${NUM_CLASSES} outputs into class probabilities; set "activation": "softmax"`,
     });
   }
@@ -592,11 +680,11 @@ function walkModel(layers: readonly LayerConfig[]): ModelWalk {
 
   layers.forEach((layer, i) => {
     const at = (...rest: JsonPath): JsonPath => ['model', 'layers', i, ...rest];
-    const error = (message: string, path: JsonPath = at()) => issues.push({ path, severity: 'error', message });
+    const error = (code: IssueCode, message: string, path: JsonPath = at()) => issues.push({ path, severity: 'error', code, message });
     const field = (name: keyof typeof FIELDS, fallback?: number): number | null => {
       const value = (layer as unknown as Record<string, unknown>)[name] ?? fallback;
       const problem = numberProblem(value, FIELDS[name], name);
-      if (problem) error(problem, at(name));
+      if (problem) error('out-of-range', problem, at(name));
       return problem ? null : (value as number);
     };
     const input = shape;
@@ -606,7 +694,7 @@ function walkModel(layers: readonly LayerConfig[]): ModelWalk {
     switch (layer?.type) {
       case 'flatten':
         if (input.length === 1) {
-          error(`the data is already flat (${formatShape(input)}${flatSince}); remove this flatten`);
+          error('flatten-twice', `the data is already flat (${formatShape(input)}${flatSince}); remove this flatten`);
         } else {
           output = [product(input)];
           flattenedAt = i;
@@ -617,6 +705,7 @@ function walkModel(layers: readonly LayerConfig[]): ModelWalk {
         if (input.length > 1 && !denseOnImageReported) {
           denseOnImageReported = true;
           error(
+            'dense-on-image',
             `a dense layer needs flat input, but here the data is still a ${formatShape(input)} image; add { "type": "flatten" } before it (Flatten turns ${formatShape(input)} into ${product(input)} values)`,
           );
         }
@@ -643,6 +732,7 @@ function walkModel(layers: readonly LayerConfig[]): ModelWalk {
         if (window === null || strides === null || filters === null) break;
         if (input.length !== 3) {
           error(
+            'image-layer-on-flat',
             `a ${layer.type} layer needs an image (height×width×channels), but here the data is already flat (${formatShape(input)}${flatSince}); move this layer before the flatten`,
           );
           break;
@@ -655,7 +745,7 @@ function walkModel(layers: readonly LayerConfig[]): ModelWalk {
           const advice = conv
             ? 'use a smaller kernelSize, "padding": "same", or fewer pooling layers before it'
             : 'remove it, use a smaller poolSize, or pool less before it';
-          error(`this ${layer.type} would shrink the image to ${formatShape(would)} (its input is ${formatShape(input)}, ${setting}${strides !== (conv ? 1 : window) ? `, strides ${strides}` : ''}); ${advice}`);
+          error('image-too-small', `this ${layer.type} would shrink the image to ${formatShape(would)} (its input is ${formatShape(input)}, ${setting}${strides !== (conv ? 1 : window) ? `, strides ${strides}` : ''}); ${advice}`);
           break;
         }
         output = would;
@@ -664,7 +754,7 @@ function walkModel(layers: readonly LayerConfig[]): ModelWalk {
       }
       default: {
         const type = (layer as { type?: unknown } | undefined)?.type;
-        error(enumMessage(at('type'), type, ['flatten', 'dense', 'dropout', 'conv2d', 'maxPooling2d', 'batchNormalization']), at('type'));
+        error('unknown-value', enumMessage(at('type'), type, ['flatten', 'dense', 'dropout', 'conv2d', 'maxPooling2d', 'batchNormalization']), at('type'));
       }
     }
     shapes.push(output);
