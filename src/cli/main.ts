@@ -4,9 +4,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type MnistConfig, type MnistConfigInput, tutorialConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/protocol';
-import { type ConfigIssue, formatIssue, parseConfigText, validateConfig } from '../shared/validate';
+import { type ConfigIssue, checkDataDir, formatIssue, parseConfigText, validateConfig } from '../shared/validate';
 import { TrainerProcess } from '../trainer/client';
-import { DataError, findIdxFiles } from '../trainer/data/datasets';
+import { dataDirProbe } from '../trainer/data/data-dir-probe';
 import { createRunDir } from '../trainer/run-folder';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
@@ -61,15 +61,8 @@ async function loadConfig(o: CliOptions): Promise<{ config: MnistConfig; file: s
   const errors = issues.filter((i) => i.severity === 'error');
   if (!config || errors.length > 0) throw new InputError(errors.map((i) => formatIssue(i, file)).join('\n'));
   // Checked here so a wrong folder is one line, not a failed run folder.
-  if (config.data.dir !== null) {
-    const flag = o.dataDir ? '--data-dir: ' : `${file}: `;
-    try {
-      const found = await findIdxFiles(config.data.dir);
-      if (found.missing.length > 0) throw new InputError(`${flag}data.dir ${config.data.dir} lacks ${found.missing.join(', ')}`);
-    } catch (err) {
-      throw err instanceof DataError ? new InputError(flag + err.message) : err;
-    }
-  }
+  const dirIssues = await checkDataDir(config.data.dir, dataDirProbe(resolve(o.config ?? 'mnist.config.json')));
+  if (dirIssues.length > 0) throw new InputError(`${o.dataDir ? '--data-dir' : file}: ${dirIssues[0].message}`);
   return { config, file, warnings: issues.filter((i) => i.severity === 'warning') };
 }
 

@@ -1,6 +1,7 @@
 // Activation: wiring only. Each piece lives in its own module.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerConfigEditing } from './config-editing';
 import { Dashboard } from './dashboard';
 import { RunStore } from './run-store';
 import { readSettings } from './settings';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('mnist.showPanel', () => dashboard.showPanel()),
     vscode.commands.registerCommand('mnist.openRun', () => openRun(context, dashboard)),
   );
+  registerConfigEditing(context, s);
 }
 
 export function deactivate(): void {

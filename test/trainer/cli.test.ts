@@ -44,7 +44,7 @@ test('bad input: one clear line, exit 2, no stack trace', async () => {
     [['missing.json'], /missing\.json: no such file/],
     [['broken.json'], /training\.epochs/],
     [['syntax.json'], /syntax\.json.*1:/],
-    [['--data-dir', join(cwd, 'nowhere'), '--epochs', '1'], /--data-dir: data\.dir .*nowhere does not exist/],
+    [['--data-dir', join(cwd, 'nowhere'), '--epochs', '1'], /--data-dir: data\.dir .*nowhere does not exist.*point data\.dir at a folder/],
     [['--data-dir', cwd, '--epochs', '1'], /--data-dir: data\.dir .* lacks train-images-idx3-ubyte\.gz, train-labels-idx1-ubyte\.gz/],
   ];
   for (const [args, message] of cases) {

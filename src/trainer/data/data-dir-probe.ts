@@ -1,7 +1,7 @@
-// data.dir on disk, for the editor's check: findIdxFiles (node, no tfjs), relative to the config's folder.
+// data.dir on disk, for the editor's and the CLI's check: findIdxFiles (node, no tfjs), relative to the config's folder.
 import { dirname, resolve } from 'node:path';
 import type { DataDirProbe } from '../../shared/validate';
-import { findIdxFiles } from '../../trainer/data/datasets';
+import { findIdxFiles } from './datasets';
 
 /** A probe for the config file at `configFile` (a file system path). */
 export function dataDirProbe(configFile: string): DataDirProbe {
