@@ -1,0 +1,23 @@
+// The webview bundle, imported by esbuild.mjs: browser code and its stylesheet, into dist/.
+// webview/main.ts → dist/webview.js (iife), webview/styles.css → dist/webview.css.
+
+/** @type {import('esbuild').BuildOptions} */
+export const webviewBuildOptions = {
+  entryPoints: [
+    { in: 'webview/main.ts', out: 'webview' },
+    { in: 'webview/styles.css', out: 'webview' },
+  ],
+  outdir: 'dist',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  // VS Code 1.100 runs Chromium 132; code-server runs in any current browser.
+  target: ['chrome120', 'firefox120', 'safari17'],
+  minify: true,
+  sourcemap: false,
+  // ECharts and Lit ship ESM; their "module" builds tree-shake.
+  mainFields: ['browser', 'module', 'main'],
+  // ECharts checks process.env.NODE_ENV for its dev warnings; a browser has no `process`.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+};

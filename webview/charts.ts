@@ -1,0 +1,202 @@
+// Pure ECharts option builders: state + theme in, option out. No DOM and no echarts runtime here.
+import type { LineSeriesOption } from 'echarts/charts';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { ComposeOption } from 'echarts/core';
+import { plannedEpochs, type ViewState } from './state';
+
+export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+
+/** Colours and font read from VS Code's CSS variables by main.ts; plain data so tests can pass one. */
+export interface ChartTheme {
+  foreground: string;
+  muted: string;
+  gridLine: string;
+  tooltipBackground: string;
+  tooltipBorder: string;
+  train: string;
+  validation: string;
+  batch: string;
+  fontFamily: string;
+  fontSize: number;
+}
+
+/** VS Code's Dark Modern values, used where a variable is missing (a test page, an old VS Code). */
+export const FALLBACK_THEME: ChartTheme = {
+  foreground: '#cccccc',
+  muted: '#9d9d9d',
+  gridLine: '#454545',
+  tooltipBackground: '#202020',
+  tooltipBorder: '#454545',
+  train: '#3794ff',
+  validation: '#d18616',
+  batch: '#89d185',
+  fontFamily: 'system-ui, sans-serif',
+  fontSize: 12,
+};
+
+/** Which line a series is; the tooltip marks rows with a CSS class per role. */
+export type SeriesRole = 'train' | 'validation' | 'batch';
+
+export const SERIES_NAMES = {
+  train: 'train',
+  validation: 'validation',
+  batch: 'per batch (smoothed)',
+} as const;
+
+type Point = { value: [number, number]; name: string };
+
+function epochPoints(epochs: readonly number[], values: readonly number[]): Point[] {
+  return epochs.map((e, i) => ({ value: [e, values[i]], name: `epoch ${e}` }));
+}
+
+function batchPoints(state: ViewState, values: readonly number[]): Point[] {
+  const perEpoch = state.progress.batchesPerEpoch;
+  return state.batches.x.map((x, i) => {
+    const epoch = Math.max(1, Math.ceil(x));
+    const where = perEpoch > 0 ? `epoch ${epoch}, batch ${Math.round((x - epoch + 1) * perEpoch)}/${perEpoch}` : `epoch ${x.toFixed(2)}`;
+    return { value: [x, values[i]], name: where };
+  });
+}
+
+function series(role: SeriesRole, data: Point[], theme: ChartTheme): LineSeriesOption {
+  const color = theme[role];
+  if (role === 'batch') {
+    return {
+      id: role,
+      name: SERIES_NAMES[role],
+      type: 'line',
+      data,
+      color,
+      showSymbol: false,
+      symbol: 'none',
+      sampling: 'lttb',
+      lineStyle: { width: 1.5, color, opacity: 0.85 },
+      z: 1,
+    };
+  }
+  // Validation differs from train by dash and marker shape too, not by colour alone.
+  return {
+    id: role,
+    name: SERIES_NAMES[role],
+    type: 'line',
+    data,
+    color,
+    showSymbol: true,
+    symbol: role === 'train' ? 'circle' : 'diamond',
+    symbolSize: 7,
+    lineStyle: { width: 2, color, type: role === 'train' ? 'solid' : 'dashed' },
+    itemStyle: { color },
+    z: 3,
+  };
+}
+
+function baseOption(state: ViewState, theme: ChartTheme, yAxis: { min?: number; max?: number }): ChartOption {
+  const epochs = Math.max(1, plannedEpochs(state));
+  const axisCommon = {
+    axisLine: { lineStyle: { color: theme.gridLine } },
+    axisTick: { lineStyle: { color: theme.gridLine } },
+    axisLabel: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
+    splitLine: { lineStyle: { color: theme.gridLine, opacity: 0.5 } },
+    nameTextStyle: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
+  };
+  return {
+    animation: false,
+    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
+    grid: { left: 4, right: 14, top: 40, bottom: 4 },
+    legend: {
+      top: 0,
+      left: 0,
+      itemWidth: 16,
+      itemHeight: 8,
+      itemGap: 10,
+      textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
+      inactiveColor: theme.muted,
+    },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      transitionDuration: 0,
+      className: 'mnist-tooltip',
+      backgroundColor: theme.tooltipBackground,
+      borderColor: theme.tooltipBorder,
+      textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
+      axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
+      formatter: formatTooltip as TooltipComponentOption['formatter'],
+    },
+    xAxis: {
+      type: 'value',
+      name: 'epoch',
+      nameLocation: 'end',
+      nameGap: 4,
+      min: 0,
+      max: epochs,
+      minInterval: 1,
+      interval: epochs <= 10 ? 1 : undefined,
+      ...axisCommon,
+      splitLine: { show: false },
+    },
+    // The figure caption names the y axis; an axis name would crowd the legend in a narrow sidebar.
+    yAxis: { type: 'value', min: yAxis.min, max: yAxis.max, ...axisCommon },
+  };
+}
+
+/** Train vs validation accuracy per epoch, plus the smoothed per-batch training accuracy. */
+export function accuracyChartOption(state: ViewState, theme: ChartTheme): ChartOption {
+  const h = state.history;
+  const all = [...h.acc, ...h.valAcc, ...state.batches.smoothedAcc];
+  const min = all.length ? Math.max(0, Math.floor(Math.min(...all) * 10) / 10) : 0;
+  return {
+    ...baseOption(state, theme, { min: Math.min(min, 0.9), max: 1 }),
+    series: [
+      series('train', epochPoints(h.epoch, h.acc), theme),
+      series('validation', epochPoints(h.epoch, h.valAcc), theme),
+      series('batch', batchPoints(state, state.batches.smoothedAcc), theme),
+    ],
+  };
+}
+
+/** Train vs validation loss per epoch, plus the smoothed per-batch training loss. */
+export function lossChartOption(state: ViewState, theme: ChartTheme): ChartOption {
+  const h = state.history;
+  return {
+    ...baseOption(state, theme, { min: 0 }),
+    series: [
+      series('train', epochPoints(h.epoch, h.loss), theme),
+      series('validation', epochPoints(h.epoch, h.valLoss), theme),
+      series('batch', batchPoints(state, state.batches.smoothedLoss), theme),
+    ],
+  };
+}
+
+/** The part of ECharts' tooltip callback parameter this formatter reads. */
+export interface TooltipParam {
+  seriesId?: string;
+  seriesName?: string;
+  name?: string;
+  value?: unknown;
+}
+
+/**
+ * Tooltip HTML with exact values. Only class attributes: the webview's CSP blocks inline style
+ * attributes in markup, which ECharts' default formatter relies on for its colour markers.
+ */
+export function formatTooltip(params: TooltipParam | TooltipParam[]): string {
+  const list = Array.isArray(params) ? params : [params];
+  // Rows grouped under where they are from: "epoch 2" for the epoch series, "epoch 2, batch 32/200" for the batch line.
+  const groups = new Map<string, string[]>();
+  for (const p of list) {
+    if (!Array.isArray(p.value) || typeof p.value[1] !== 'number') continue;
+    const role = (p.seriesId ?? '').replace(/[^a-z]/g, '') || 'train';
+    const row =
+      `<div class="mnist-tt-row"><span class="mnist-tt-key mnist-tt-${role}"></span>` +
+      `<span class="mnist-tt-name">${escapeHtml(p.seriesName ?? '')}</span>` +
+      `<span class="mnist-tt-value">${(p.value[1] as number).toFixed(4)}</span></div>`;
+    const where = p.name ?? '';
+    groups.set(where, [...(groups.get(where) ?? []), row]);
+  }
+  return [...groups].map(([where, rows]) => `<div class="mnist-tt-head">${escapeHtml(where)}</div>${rows.join('')}`).join('');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,361 @@
+// The view's state: a pure fold over host messages and trainer events. No DOM here, so node tests run it.
+import type { LayerSummary, RunInfo, TrainerEvent, ToWebview } from '../src/shared/protocol';
+
+export type StatusKind = 'idle' | 'preparing' | 'downloading' | 'training' | 'completed' | 'cancelled' | 'failed';
+export type SessionState = 'idle' | 'training' | 'stopping';
+
+export interface ViewStatus {
+  kind: StatusKind;
+  /** What is happening, or for cancelled/failed what happened, in plain words. */
+  message?: string;
+  /** For failed: what the user can do about it. */
+  hint?: string;
+}
+
+export interface Progress {
+  /** 1-based epoch being trained (or last finished); 0 before the first batch. */
+  epoch: number;
+  epochs: number;
+  /** 1-based batch within the epoch; 0 before the first batch. */
+  batch: number;
+  batchesPerEpoch: number;
+  samplesPerSecond: number | null;
+  /** Seconds left, estimated from event times; null when unknown or not training. */
+  etaSeconds: number | null;
+  /** Share of the planned training done, 0..1. */
+  fraction: number;
+}
+
+export interface History {
+  epoch: number[];
+  loss: number[];
+  acc: number[];
+  valLoss: number[];
+  valAcc: number[];
+  seconds: number[];
+}
+
+/** Throttled per-batch metrics; x is the fractional epoch (epoch 1 spans 0..1), smoothed by a debiased EMA. */
+export interface BatchSeries {
+  x: number[];
+  loss: number[];
+  acc: number[];
+  smoothedLoss: number[];
+  smoothedAcc: number[];
+}
+
+export interface SampleCell {
+  /** Index into the test set. */
+  index: number;
+  label: number;
+  /** 28×28 bytes, decoded once from the epoch-0 samples event; null if that event had no images. */
+  pixels: Uint8Array | null;
+  predicted: number | null;
+  confidence: number | null;
+  correct: boolean | null;
+}
+
+export interface SampleGrid {
+  /** The epoch the predictions are from: 0 is before training. */
+  epoch: number;
+  cells: SampleCell[];
+}
+
+export interface Evaluation {
+  testLoss: number;
+  testAccuracy: number;
+  confusionMatrix: number[][];
+  perClassAccuracy: number[];
+  misclassified: { index: number; label: number; predicted: number; confidence: number }[];
+}
+
+export interface DownloadProgress {
+  file: string;
+  receivedBytes: number;
+  totalBytes: number | null;
+}
+
+export interface ViewState {
+  run: RunInfo | null;
+  session: SessionState;
+  status: ViewStatus;
+  backend: { name: string; reason: string; threads: number; tfjs: string } | null;
+  dataset: { name: string; source: string; train: number; validation: number; test: number; classNames: string[] } | null;
+  model: { layers: LayerSummary[]; totalParams: number; trainableParams: number } | null;
+  progress: Progress;
+  history: History;
+  batches: BatchSeries;
+  samples: SampleGrid | null;
+  evaluation: Evaluation | null;
+  download: DownloadProgress | null;
+  /** Time of the first event and of the latest one (ms since the epoch, trainer clock). */
+  startedAt: number | null;
+  lastEventAt: number | null;
+  /** When fit began: the epoch-0 samples event (sent just before fit), else the first batch. */
+  fitStartedAt: number | null;
+  /** Whether the done event has been seen. */
+  ended: boolean;
+  eventCount: number;
+}
+
+/** Weight of the previous value in the per-batch EMA (TensorBoard-style, debiased). */
+export const SMOOTHING = 0.8;
+
+const PIXELS = 28 * 28;
+
+export function initialState(): ViewState {
+  return resetForRun(null, 'idle');
+}
+
+function resetForRun(run: RunInfo | null, session: SessionState): ViewState {
+  return {
+    run,
+    session,
+    status: run ? { kind: 'preparing', message: run.live ? 'Starting the trainer…' : 'Loading the run…' } : { kind: 'idle' },
+    backend: null,
+    dataset: null,
+    model: null,
+    progress: { epoch: 0, epochs: run?.epochs ?? 0, batch: 0, batchesPerEpoch: 0, samplesPerSecond: null, etaSeconds: null, fraction: 0 },
+    history: { epoch: [], loss: [], acc: [], valLoss: [], valAcc: [], seconds: [] },
+    batches: { x: [], loss: [], acc: [], smoothedLoss: [], smoothedAcc: [] },
+    samples: null,
+    evaluation: null,
+    download: null,
+    startedAt: null,
+    lastEventAt: null,
+    fitStartedAt: null,
+    ended: false,
+    eventCount: 0,
+  };
+}
+
+export function applyMessage(state: ViewState, msg: ToWebview): ViewState {
+  switch (msg.type) {
+    case 'showRun':
+      return resetForRun(msg.run, state.session);
+    case 'events':
+      // Events for a run other than the one shown are late arrivals from before a showRun: drop them.
+      if (!state.run || msg.runId !== state.run.id) return state;
+      return applyEvents(state, msg.events);
+    case 'session':
+      return state.session === msg.state ? state : { ...state, session: msg.state };
+    case 'prediction':
+      return state;
+  }
+}
+
+export function applyEvent(state: ViewState, event: TrainerEvent): ViewState {
+  return applyEvents(state, [event]);
+}
+
+/**
+ * Folds events into a copy of the state. The arrays that grow are copied once per call, so a
+ * replay of a long run in one message is linear, and the input state is never changed
+ * (everything else is replaced, not edited, by `step`).
+ */
+export function applyEvents(state: ViewState, events: readonly TrainerEvent[]): ViewState {
+  if (events.length === 0) return state;
+  const s: ViewState = {
+    ...state,
+    progress: { ...state.progress },
+    history: copyArrays(state.history),
+    batches: copyArrays(state.batches),
+  };
+  for (const e of events) step(s, e);
+  return s;
+}
+
+function copyArrays<T extends object>(o: T): T {
+  const out = {} as Record<string, unknown>;
+  for (const [k, v] of Object.entries(o)) out[k] = Array.isArray(v) ? v.slice() : v;
+  return out as T;
+}
+
+// Mutates the draft made by applyEvents, never a caller's state.
+function step(s: ViewState, e: TrainerEvent): void {
+  s.eventCount++;
+  s.startedAt ??= e.time;
+  s.lastEventAt = e.time;
+  if (s.ended) return; // nothing after done changes what the run was
+  switch (e.type) {
+    case 'ready':
+      s.backend = { name: e.backend, reason: e.reason, threads: e.threads, tfjs: e.versions.tfjs };
+      s.status = { kind: 'preparing', message: 'Loading the dataset…' };
+      break;
+    case 'download':
+      s.download = { file: e.file, receivedBytes: e.receivedBytes, totalBytes: e.totalBytes };
+      s.status = { kind: 'downloading', message: 'Downloading the dataset; later runs use the cached copy.' };
+      break;
+    case 'dataset':
+      s.dataset = { name: e.name, source: e.source, train: e.train, validation: e.validation, test: e.test, classNames: e.classNames };
+      s.download = null;
+      s.status = { kind: 'preparing', message: 'Building the model…' };
+      break;
+    case 'model':
+      s.model = { layers: e.layers, totalParams: e.totalParams, trainableParams: e.trainableParams };
+      s.status = { kind: 'preparing', message: 'Starting training…' };
+      break;
+    case 'batch':
+      onBatch(s, e);
+      break;
+    case 'epoch':
+      onEpoch(s, e);
+      break;
+    case 'samples':
+      onSamples(s, e);
+      break;
+    case 'evaluation':
+      s.evaluation = {
+        testLoss: e.testLoss,
+        testAccuracy: e.testAccuracy,
+        confusionMatrix: e.confusionMatrix,
+        perClassAccuracy: e.perClassAccuracy,
+        misclassified: e.misclassified,
+      };
+      s.status = { kind: 'training', message: 'Saving the model…' };
+      break;
+    case 'done':
+      s.ended = true;
+      s.progress.etaSeconds = null;
+      s.status = { kind: e.status };
+      if (e.message !== undefined) s.status.message = e.message;
+      if (e.hint !== undefined) s.status.hint = e.hint;
+      break;
+    case 'log':
+    case 'prediction':
+      break;
+  }
+}
+
+function onBatch(s: ViewState, e: Extract<TrainerEvent, { type: 'batch' }>): void {
+  s.fitStartedAt ??= e.time;
+  // `epochs` is on batch events since the protocol added it; older logs fall back to the run's plan.
+  const epochs = (e as { epochs?: number }).epochs ?? (s.progress.epochs || s.run?.epochs || 0);
+  const p = s.progress;
+  p.epoch = e.epoch;
+  p.epochs = epochs;
+  p.batch = e.batch;
+  p.batchesPerEpoch = e.batchesPerEpoch;
+  p.samplesPerSecond = e.samplesPerSecond;
+  const x = e.epoch - 1 + (e.batchesPerEpoch > 0 ? e.batch / e.batchesPerEpoch : 0);
+  p.fraction = epochs > 0 ? Math.min(1, x / epochs) : 0;
+  p.etaSeconds = eta(s.fitStartedAt, e.time, p.fraction);
+  const b = s.batches;
+  b.x.push(x);
+  b.loss.push(e.loss);
+  b.acc.push(e.acc);
+  b.smoothedLoss.push(smoothNext(b.loss, b.smoothedLoss));
+  b.smoothedAcc.push(smoothNext(b.acc, b.smoothedAcc));
+  s.status = { kind: 'training' }; // the progress line says where training is
+}
+
+function onEpoch(s: ViewState, e: Extract<TrainerEvent, { type: 'epoch' }>): void {
+  const h = s.history;
+  // An epoch event for an epoch already recorded (a duplicated line) replaces it.
+  const at = h.epoch.indexOf(e.epoch);
+  const i = at >= 0 ? at : h.epoch.length;
+  h.epoch[i] = e.epoch;
+  h.loss[i] = e.loss;
+  h.acc[i] = e.acc;
+  h.valLoss[i] = e.valLoss;
+  h.valAcc[i] = e.valAcc;
+  h.seconds[i] = e.seconds;
+  const p = s.progress;
+  p.epoch = e.epoch;
+  p.epochs = e.epochs;
+  p.batch = p.batchesPerEpoch;
+  p.samplesPerSecond = e.samplesPerSecond;
+  p.fraction = e.epochs > 0 ? Math.min(1, e.epoch / e.epochs) : 0;
+  p.etaSeconds = e.epoch >= e.epochs ? null : eta(s.fitStartedAt, e.time, p.fraction);
+  s.status = e.epoch >= e.epochs ? { kind: 'training', message: 'Evaluating on the test set…' } : { kind: 'training' };
+}
+
+function onSamples(s: ViewState, e: Extract<TrainerEvent, { type: 'samples' }>): void {
+  if (e.epoch === 0) s.fitStartedAt ??= e.time;
+  const previous = s.samples?.cells ?? [];
+  const cells: SampleCell[] = e.indices.map((index, i) => {
+    const old = previous[i] && previous[i].index === index ? previous[i] : null;
+    const label = e.labels[i];
+    const predicted = e.predicted[i] ?? null;
+    return {
+      index,
+      label,
+      pixels: old?.pixels ?? decodePixels(e.images?.[i]),
+      predicted,
+      confidence: e.confidence[i] ?? null,
+      correct: predicted === null ? null : predicted === label,
+    };
+  });
+  s.samples = { epoch: e.epoch, cells };
+}
+
+/**
+ * The next point of a debiased exponential moving average (as TensorBoard smooths scalars), from
+ * the raw values so far and the smoothed values before the newest one. Linear over a series.
+ */
+export function smoothNext(values: readonly number[], smoothed: readonly number[]): number {
+  const n = values.length;
+  const x = values[n - 1];
+  const previousEma = n > 1 ? smoothed[n - 2] * (1 - SMOOTHING ** (n - 1)) : 0;
+  return (SMOOTHING * previousEma + (1 - SMOOTHING) * x) / (1 - SMOOTHING ** n);
+}
+
+function eta(fitStartedAt: number | null, now: number, fraction: number): number | null {
+  if (fitStartedAt === null || fraction <= 0 || fraction >= 1) return null;
+  const elapsed = (now - fitStartedAt) / 1000;
+  if (elapsed <= 0) return null;
+  return (elapsed * (1 - fraction)) / fraction;
+}
+
+/** 28×28 bytes from base64; null when missing or the wrong size. */
+export function decodePixels(base64: string | undefined): Uint8Array | null {
+  if (!base64) return null;
+  let bin: string;
+  try {
+    bin = atob(base64);
+  } catch {
+    return null;
+  }
+  if (bin.length !== PIXELS) return null;
+  const out = new Uint8Array(PIXELS);
+  for (let i = 0; i < PIXELS; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The status to show. A finished (not live) run whose log has no done event ended abruptly:
+ * the trainer was killed or crashed before it could say so.
+ */
+export function displayStatus(state: ViewState): ViewStatus {
+  if (state.run && !state.run.live && !state.ended && state.eventCount > 0) {
+    return {
+      kind: 'failed',
+      message: 'This run ended without a final event: the trainer stopped unexpectedly.',
+      hint: 'Train again; if it happens again, see the "MNIST" output channel.',
+    };
+  }
+  return state.status;
+}
+
+/** The run's number of planned epochs, from events when known, else from the run info. */
+export function plannedEpochs(state: ViewState): number {
+  return state.progress.epochs || state.run?.epochs || state.history.epoch.length;
+}
+
+/** Messages arrive on `window` from anyone who can post to it; act only on the host's shapes. */
+export function isToWebview(m: unknown): m is ToWebview {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'showRun':
+      return o.run === null || (typeof o.run === 'object' && typeof (o.run as { id?: unknown }).id === 'string');
+    case 'events':
+      return typeof o.runId === 'string' && Array.isArray(o.events);
+    case 'session':
+      return o.state === 'idle' || o.state === 'training' || o.state === 'stopping';
+    case 'prediction':
+      return typeof o.id === 'number' && Array.isArray(o.probabilities);
+    default:
+      return false;
+  }
+}
