@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { webviewBuildOptions } from './webview/build.mjs';
 
 const production = process.argv.includes('--production');
 const require = createRequire(import.meta.url);
@@ -22,6 +23,7 @@ const common = {
 };
 
 const builds = [
+  { ...webviewBuildOptions, minify: production, sourcemap: !production },
   {
     ...common,
     entryPoints: ['src/host/extension.ts'],

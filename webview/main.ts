@@ -68,7 +68,8 @@ function buildSkeleton(root: HTMLElement): void {
         el('b', {}, 'Train'), ' runs it in the background and the curves and predictions appear here.'),
       el('p', {}, 'Set "dataset": "mnist-sample" to train offline on the bundled digits in under a minute.'),
       el('div', { class: 'actions' },
-        el('vscode-button', { 'data-action': 'train', 'data-testid': 'empty-train', 'data-session-button': '' }, 'Train'),
+        el('vscode-button', { 'data-action': 'createConfig', 'data-testid': 'empty-create-config' }, 'Create Config'),
+        el('vscode-button', { secondary: '', 'data-action': 'train', 'data-testid': 'empty-train', 'data-session-button': '' }, 'Train'),
         el('vscode-button', { secondary: '', 'data-action': 'openRun', 'data-testid': 'empty-open-run' }, 'Open Run…'))),
     el('section', { class: 'message', 'data-testid': 'run-message', role: 'status' },
       el('p', { class: 'message-text', 'data-testid': 'run-message-text' }),
@@ -105,7 +106,7 @@ function buildSkeleton(root: HTMLElement): void {
     if (!target || target.hasAttribute('disabled')) return;
     ev.preventDefault();
     const action = target.dataset.action;
-    if (action === 'train' || action === 'stop' || action === 'openRun') vscode.postMessage({ type: action });
+    if (action === 'train' || action === 'stop' || action === 'openRun' || action === 'createConfig') vscode.postMessage({ type: action });
   });
   const details = $('model-details') as HTMLDetailsElement;
   details.open = prefs.modelOpen;

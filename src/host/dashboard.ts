@@ -15,6 +15,7 @@ export interface DashboardActions {
   train(): void;
   stop(): void;
   openRun(): void;
+  createConfig(): void;
 }
 
 export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -102,6 +103,9 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
         break;
       case 'openRun':
         this.actions.openRun();
+        break;
+      case 'createConfig':
+        this.actions.createConfig();
         break;
     }
   }

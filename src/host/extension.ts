@@ -18,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     train: () => void vscode.commands.executeCommand('mnist.train'),
     stop: () => s.stop(),
     openRun: () => void vscode.commands.executeCommand('mnist.openRun'),
+    createConfig: () => void vscode.commands.executeCommand('mnist.createConfig'),
   }, log);
 
   context.subscriptions.push(

@@ -1,5 +1,5 @@
 // Every message that crosses a process boundary. A message not defined here does not exist.
-import type { MnistConfig } from './config';
+import type { MnistConfig, Monitor } from './config';
 
 // ---------------------------------------------------------------- host/CLI → trainer
 
@@ -12,6 +12,11 @@ export interface StartCommand {
   cacheDir: string;
   /** Mirror base URLs tried in order for `mnist`/`fashion-mnist` downloads; defaults when omitted. */
   mirrors?: string[];
+  /**
+   * Continue the cancelled or failed run in runDir from its last checkpoint, appending to its
+   * events.jsonl; `config` must be that run's config.json.
+   */
+  resume?: boolean;
 }
 /** host → trainer: end the fit after the current batch; the run ends as `cancelled`. */
 export interface StopCommand { type: 'stop' }
@@ -104,6 +109,35 @@ export interface EpochEvent extends EventBase {
   /** Seconds of fit time this epoch, validation included. */
   seconds: number;
   samplesPerSecond: number;
+  /** The learning rate this epoch trained with (schedule and ReduceLROnPlateau applied). */
+  learningRate?: number;
+}
+
+/** trainer → host: early stopping ended the fit after `epoch`; the run goes on to the test evaluation. */
+export interface EarlyStopEvent extends EventBase {
+  type: 'earlyStop';
+  /** 1-based: the last epoch trained. */
+  epoch: number;
+  monitor: Monitor;
+  /** The best value of the monitored metric, and its 1-based epoch. */
+  best: number;
+  bestEpoch: number;
+  /** Plain words, e.g. "validation loss did not improve for 3 epochs; best 0.0412 at epoch 4". */
+  reason: string;
+  /** True when the model went back to the weights of bestEpoch (restoreBestWeights). */
+  restoredBestWeights: boolean;
+}
+
+/**
+ * trainer → host: a cancelled or failed run continues from its checkpoint after `epoch` finished
+ * epochs. Everything before this event up to that epoch stands; the `done` before it does not,
+ * and any epoch after `epoch` logged before it (none, normally) is superseded.
+ */
+export interface ResumeEvent extends EventBase {
+  type: 'resume';
+  /** Epochs already done; training continues with epoch + 1. */
+  epoch: number;
+  epochs: number;
 }
 
 /** trainer → host: predictions on the fixed sample of test images, after each epoch. */
@@ -161,7 +195,9 @@ export type TrainerEvent =
   | SamplesEvent
   | EvaluationEvent
   | PredictionEvent
-  | DoneEvent;
+  | DoneEvent
+  | EarlyStopEvent
+  | ResumeEvent;
 
 export type TrainerEventType = TrainerEvent['type'];
 
@@ -203,14 +239,17 @@ export interface StopRequest { type: 'stop' }
 /** webview → host: the user wants to pick an old run (MNIST: Open Run…). */
 export interface OpenRunRequest { type: 'openRun' }
 
-export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest;
+/** webview → host: the user wants mnist.config.json created (MNIST: Create Config). */
+export interface CreateConfigRequest { type: 'createConfig' }
+
+export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest;
 
 /** Messages from a webview are untrusted: only these shapes are acted on. */
 export function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
   const keys = Object.keys(m);
   const t = (m as { type?: unknown }).type;
-  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun');
+  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun' || t === 'createConfig');
 }
 
 /** summary.json in a run folder. */
@@ -227,13 +266,20 @@ export interface RunSummary {
   /** Training samples per second of fit time (data loading and test evaluation excluded). */
   trainSamplesPerSecond: number | null;
   fitSeconds: number;
-  history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[] };
+  history: { loss: number[]; acc: number[]; valLoss: number[]; valAcc: number[]; learningRate?: number[] };
   confusionMatrix: number[][] | null;
   perClassAccuracy: number[] | null;
   startedAt: string;
   endedAt: string;
   tfjsVersion: string;
   seed: number;
+  /** The best epoch (1-based) by `bestMetric`: what model-best/ holds. */
+  bestEpoch?: number | null;
+  bestMetric?: { monitor: Monitor; value: number } | null;
+  /** Set when early stopping ended the fit. */
+  earlyStop?: { epoch: number; reason: string; restoredBestWeights: boolean } | null;
+  /** How many times the run was resumed. */
+  resumed?: number;
 }
 
 export function isTrainerCommand(m: unknown): m is TrainerCommand {

@@ -150,7 +150,8 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
       throw new MirrorError(`the server offers ${total} bytes, expected ${file.size}`);
     }
     const report = throttle(opts.onProgress, opts.progressIntervalMs ?? 100);
-    report({ file: file.name, url, receivedBytes: 0, totalBytes: total }, true);
+    // The expected size is known even when the server does not say it, so progress can show a fraction.
+    report({ file: file.name, url, receivedBytes: 0, totalBytes: file.size }, true);
     const hash = createHash('md5');
     for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
       armStallTimer();
@@ -158,7 +159,7 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
       if (received > file.size) throw new MirrorError(`the server sent more than the expected ${file.size} bytes`);
       hash.update(chunk);
       await handle.write(chunk);
-      report({ file: file.name, url, receivedBytes: received, totalBytes: total }, received === file.size);
+      report({ file: file.name, url, receivedBytes: received, totalBytes: file.size }, received === file.size);
     }
     if (received !== file.size) {
       throw new MirrorError(`the transfer ended after ${received} of ${file.size} bytes`);
