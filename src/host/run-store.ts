@@ -1,7 +1,7 @@
 // The runs folder of a workspace, read without tfjs: list runs, read one run's events.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { MnistConfig } from '../shared/config';
+import { type MnistConfig, presetOf } from '../shared/config';
 import type { RunInfo, RunSummary, TrainerEvent } from '../shared/protocol';
 import { RUN_FILES, readEvents, readRunConfig, readSummary } from '../trainer/run-folder';
 
@@ -16,7 +16,8 @@ export interface StoredRun {
 /** "cnn", or the layer stack in short: "Flatten → Dense 128 → Dense 10". */
 export function describeModel(config: MnistConfig | null): string {
   if (!config) return 'unknown model';
-  if (config.model.preset) return config.model.preset;
+  const preset = presetOf(config);
+  if (preset) return preset;
   return config.model.layers
     .map((l) => {
       switch (l.type) {

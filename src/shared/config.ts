@@ -22,6 +22,38 @@ export type PresetName = (typeof PRESETS)[number];
 export const LAYER_TYPES = ['flatten', 'dense', 'dropout', 'conv2d', 'maxPooling2d', 'batchNormalization'] as const;
 export type LayerType = (typeof LAYER_TYPES)[number];
 
+/** The validation metric early stopping, ReduceLROnPlateau and the best checkpoint watch. */
+export const MONITORS = ['valLoss', 'valAcc'] as const;
+export type Monitor = (typeof MONITORS)[number];
+
+export const LR_SCHEDULES = ['constant', 'step', 'exponential', 'cosine'] as const;
+export type LrScheduleType = (typeof LR_SCHEDULES)[number];
+
+/** data.augment: random transforms of each training image, drawn anew every batch. */
+export interface AugmentConfig {
+  /** Largest rotation either way, in degrees. */
+  rotation: number;
+  /** Largest shift along each axis, in pixels. */
+  shift: number;
+  /** Largest zoom in or out, as a fraction (0.1: 90 % to 110 %). */
+  zoom: number;
+  /** Simard's elastic distortion; null is off. */
+  elastic: { alpha: number; sigma: number } | null;
+}
+export interface EarlyStoppingConfig { monitor: Monitor; minDelta: number; patience: number; restoreBestWeights: boolean }
+export interface ReduceLrOnPlateauConfig { monitor: Monitor; factor: number; patience: number; minLr: number; minDelta: number }
+/** Each type reads only its own fields: step → stepSize, gamma; exponential → gamma; cosine → minLr. */
+export interface LrScheduleConfig { type: LrScheduleType; stepSize: number; gamma: number; minLr: number }
+
+export const AUGMENT_DEFAULTS: Omit<AugmentConfig, 'elastic'> = { rotation: 10, shift: 2, zoom: 0.1 };
+export const ELASTIC_DEFAULTS: NonNullable<AugmentConfig['elastic']> = { alpha: 34, sigma: 4 };
+export const EARLY_STOPPING_DEFAULTS: EarlyStoppingConfig = { monitor: 'valLoss', minDelta: 0, patience: 3, restoreBestWeights: true };
+export const REDUCE_LR_DEFAULTS: ReduceLrOnPlateauConfig = { monitor: 'valLoss', factor: 0.5, patience: 2, minLr: 0, minDelta: 0.0001 };
+export const LR_SCHEDULE_DEFAULTS: LrScheduleConfig = { type: 'constant', stepSize: 5, gamma: 0.5, minLr: 0 };
+
+/** An object field written by a user: every inner field optional. */
+type Partial1<T> = { [K in keyof T]?: T[K] };
+
 export interface FlattenLayer { type: 'flatten' }
 export interface DenseLayer { type: 'dense'; units: number; activation?: Activation }
 export interface DropoutLayer { type: 'dropout'; rate: number }
@@ -46,7 +78,11 @@ export type LayerConfig =
 /** The config as written by a user: every field optional. */
 export interface MnistConfigInput {
   dataset?: DatasetName;
-  data?: { dir?: string | null; validationSplit?: number; augment?: null };
+  data?: {
+    dir?: string | null;
+    validationSplit?: number;
+    augment?: (Partial1<Omit<AugmentConfig, 'elastic'>> & { elastic?: Partial1<NonNullable<AugmentConfig['elastic']>> | null }) | null;
+  };
   /** A null preset is what a run's resolved config.json holds; it means "no preset". */
   model?: { preset?: PresetName | null; layers?: LayerConfig[] };
   training?: {
@@ -57,6 +93,9 @@ export interface MnistConfigInput {
     loss?: LossName;
     seed?: number;
     shuffle?: boolean;
+    earlyStopping?: Partial1<EarlyStoppingConfig> | null;
+    reduceLrOnPlateau?: Partial1<ReduceLrOnPlateauConfig> | null;
+    lrSchedule?: Partial1<LrScheduleConfig>;
   };
   backend?: BackendName;
 }
@@ -64,7 +103,7 @@ export interface MnistConfigInput {
 /** The config after defaults and presets: what a run records in its config.json. */
 export interface MnistConfig {
   dataset: DatasetName;
-  data: { dir: string | null; validationSplit: number; augment: null };
+  data: { dir: string | null; validationSplit: number; augment: AugmentConfig | null };
   model: { preset: PresetName | null; layers: LayerConfig[] };
   training: {
     epochs: number;
@@ -74,6 +113,11 @@ export interface MnistConfig {
     loss: LossName;
     seed: number;
     shuffle: boolean;
+    /** null: off. */
+    earlyStopping: EarlyStoppingConfig | null;
+    /** null: off. */
+    reduceLrOnPlateau: ReduceLrOnPlateauConfig | null;
+    lrSchedule: LrScheduleConfig;
   };
   backend: BackendName;
 }
@@ -123,6 +167,9 @@ export const DEFAULT_CONFIG: MnistConfig = {
     loss: 'categoricalCrossentropy',
     seed: 42,
     shuffle: true,
+    earlyStopping: null,
+    reduceLrOnPlateau: null,
+    lrSchedule: { ...LR_SCHEDULE_DEFAULTS },
   },
   backend: 'auto',
 };
@@ -148,11 +195,28 @@ export function applyDefaults(input: MnistConfigInput): MnistConfig {
     data: {
       dir: input.data?.dir ?? d.data.dir,
       validationSplit: input.data?.validationSplit ?? d.data.validationSplit,
-      augment: null,
+      augment: augmentWithDefaults(input.data?.augment),
     },
     model: { preset: input.model?.layers ? null : preset, layers: copyLayers(layers) },
-    training: { ...d.training, ...stripUndefined(input.training ?? {}) },
+    training: trainingWithDefaults(input.training ?? {}),
     backend: input.backend ?? d.backend,
+  };
+}
+
+function augmentWithDefaults(a: NonNullable<MnistConfigInput['data']>['augment']): AugmentConfig | null {
+  if (!a) return null;
+  const { elastic, ...rest } = a;
+  return { ...AUGMENT_DEFAULTS, ...stripUndefined(rest), elastic: elastic ? { ...ELASTIC_DEFAULTS, ...stripUndefined(elastic) } : null };
+}
+
+function trainingWithDefaults(t: NonNullable<MnistConfigInput['training']>): MnistConfig['training'] {
+  const { earlyStopping, reduceLrOnPlateau, lrSchedule, ...rest } = t;
+  return {
+    ...DEFAULT_CONFIG.training,
+    ...stripUndefined(rest),
+    earlyStopping: earlyStopping ? { ...EARLY_STOPPING_DEFAULTS, ...stripUndefined(earlyStopping) } : null,
+    reduceLrOnPlateau: reduceLrOnPlateau ? { ...REDUCE_LR_DEFAULTS, ...stripUndefined(reduceLrOnPlateau) } : null,
+    lrSchedule: { ...LR_SCHEDULE_DEFAULTS, ...stripUndefined(lrSchedule ?? {}) },
   };
 }
 
@@ -170,4 +234,11 @@ export function formatPath(path: readonly (string | number)[]): string {
   let s = '';
   for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
   return s || '(config)';
+}
+
+/** The preset a config uses, by name or by having exactly its layers (the tutorial's config spells mlp out). */
+export function presetOf(config: Pick<MnistConfig, 'model'>): PresetName | null {
+  if (config.model.preset) return config.model.preset;
+  const layers = JSON.stringify(config.model.layers);
+  return PRESETS.find((p) => JSON.stringify(PRESET_LAYERS[p]) === layers) ?? null;
 }

@@ -2,7 +2,7 @@
 // CLI and the extension host can read and repair runs without loading tfjs.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MnistConfig } from '../shared/config';
+import { type MnistConfig, presetOf } from '../shared/config';
 import type { RunSummary, TrainerEvent } from '../shared/protocol';
 import { summarizeRun } from '../shared/summary';
 
@@ -29,7 +29,7 @@ export function runId(config: MnistConfig, date: Date): string {
   const stamp =
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}_` +
     `${pad(date.getHours())}-${pad(date.getMinutes())}-${pad(date.getSeconds())}`;
-  return `${stamp}_${config.model.preset ?? 'custom'}`;
+  return `${stamp}_${presetOf(config) ?? 'custom'}`;
 }
 
 /** Creates `<runsDir>/<id>/` with its config.json, never reusing an existing folder. */

@@ -23,7 +23,9 @@ function recordedRun(): TrainerEvent[] {
 
 test('run ids sort by time and name the preset', () => {
   assert.equal(runId(config, new Date(2026, 10, 26, 9, 5, 7)), '2026-11-26_09-05-07_cnn');
-  assert.equal(runId(DEFAULT_CONFIG, new Date(2026, 0, 2, 3, 4, 5)), '2026-01-02_03-04-05_custom');
+  assert.equal(runId(DEFAULT_CONFIG, new Date(2026, 0, 2, 3, 4, 5)), '2026-01-02_03-04-05_mlp', "the tutorial's layers are the mlp preset");
+  const custom = applyDefaults({ model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] } });
+  assert.equal(runId(custom, new Date(2026, 0, 2, 3, 4, 5)), '2026-01-02_03-04-05_custom');
 });
 
 test('two runs started in the same second get two folders, each with its config', () => {
