@@ -1,7 +1,8 @@
 // The runs folder of a workspace, read without tfjs: list runs, read one run's events.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type MnistConfig, presetOf } from '../shared/config';
+import type { MnistConfig } from '../shared/config';
+import { describeModel } from '../shared/run-record';
 import type { RunInfo, RunSummary, TrainerEvent } from '../shared/protocol';
 import { RUN_FILES, readEvents, readRunConfig, readSummary } from '../trainer/run-folder';
 
@@ -13,30 +14,8 @@ export interface StoredRun {
   modified: number;
 }
 
-/** "cnn", or the layer stack in short: "Flatten → Dense 128 → Dense 10". */
-export function describeModel(config: MnistConfig | null): string {
-  if (!config) return 'unknown model';
-  const preset = presetOf(config);
-  if (preset) return preset;
-  return config.model.layers
-    .map((l) => {
-      switch (l.type) {
-        case 'dense':
-          return `Dense ${l.units}`;
-        case 'conv2d':
-          return `Conv2D ${l.filters}`;
-        case 'dropout':
-          return `Dropout ${l.rate}`;
-        case 'maxPooling2d':
-          return 'MaxPool';
-        case 'flatten':
-          return 'Flatten';
-        case 'batchNormalization':
-          return 'BatchNorm';
-      }
-    })
-    .join(' → ');
-}
+// Shared with the CLI's reports; tolerant of configs from older versions.
+export { describeModel } from '../shared/run-record';
 
 export function runInfo(dir: string, config: MnistConfig | null, live: boolean): RunInfo {
   return {

@@ -1,7 +1,7 @@
 // A small stand-in for the `vscode` module, enough to run host classes in Node's test runner.
 // It records what the user would see (notifications, progress, status text) so tests can assert on it.
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 type Listener<T> = (e: T) => void;
@@ -33,6 +33,122 @@ export class Uri {
   }
 }
 
+export class ThemeIcon {
+  constructor(readonly id: string, readonly color?: ThemeColor) {}
+}
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+export class MarkdownString {
+  supportThemeIcons = false;
+  isTrusted = false;
+  constructor(public value = '') {}
+}
+export class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: unknown;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: unknown;
+  accessibilityInformation?: unknown;
+  constructor(readonly label: string, readonly collapsibleState = 0) {}
+}
+export class RelativePattern {
+  constructor(readonly base: unknown, readonly pattern: string) {}
+}
+
+export interface FakeTreeView {
+  id: string;
+  provider: { getChildren(e?: unknown): unknown; getTreeItem(e: unknown): TreeItem; onDidChangeTreeData?: (l: (e: unknown) => void) => unknown };
+  selection: unknown[];
+  message?: string;
+  description?: string;
+  badge?: unknown;
+  canSelectMany: boolean;
+  dispose(): void;
+}
+
+export interface FakePanel {
+  viewType: string;
+  title: string;
+  html: string;
+  posted: unknown[];
+  /** Sends a message as the panel's script would. */
+  receive(m: unknown): void;
+  disposed: boolean;
+  dispose(): void;
+}
+
+export interface FakeWatcher {
+  pattern: unknown;
+  fire(kind: 'create' | 'change' | 'delete', uri: Uri): void;
+  dispose(): void;
+}
+
+function createTreeView(id: string, o: { treeDataProvider: FakeTreeView['provider']; canSelectMany?: boolean }): FakeTreeView {
+  const view: FakeTreeView = { id, provider: o.treeDataProvider, selection: [], canSelectMany: o.canSelectMany ?? false, dispose: () => ui.treeViews.delete(id) };
+  ui.treeViews.set(id, view);
+  return view;
+}
+
+function createWebviewPanel(viewType: string, title: string): unknown {
+  const received = new EventEmitter<unknown>();
+  const disposed = new EventEmitter<void>();
+  const panel: FakePanel = {
+    viewType,
+    title,
+    html: '',
+    posted: [],
+    receive: (m) => received.fire(m),
+    disposed: false,
+    dispose: () => {
+      if (panel.disposed) return;
+      panel.disposed = true;
+      disposed.fire();
+    },
+  };
+  ui.panels.push(panel);
+  const webview = {
+    options: {},
+    cspSource: 'vscode-webview://fake',
+    get html() {
+      return panel.html;
+    },
+    set html(v: string) {
+      panel.html = v;
+    },
+    asWebviewUri: (u: Uri) => u,
+    postMessage: async (m: unknown) => {
+      panel.posted.push(m);
+      return true;
+    },
+    onDidReceiveMessage: received.event,
+  };
+  return {
+    webview,
+    title,
+    iconPath: undefined,
+    reveal: () => undefined,
+    onDidDispose: disposed.event,
+    dispose: panel.dispose,
+  };
+}
+
+function createFileSystemWatcher(pattern: unknown): FakeWatcher & Record<string, unknown> {
+  const emitters = { create: new EventEmitter<Uri>(), change: new EventEmitter<Uri>(), delete: new EventEmitter<Uri>() };
+  const w = {
+    pattern,
+    fire: (kind: 'create' | 'change' | 'delete', uri: Uri) => emitters[kind].fire(uri),
+    onDidCreate: emitters.create.event,
+    onDidChange: emitters.change.event,
+    onDidDelete: emitters.delete.event,
+    dispose: () => (ui.watchers = ui.watchers.filter((x) => x !== w)),
+  };
+  ui.watchers.push(w);
+  return w;
+}
+
 export interface Shown { kind: 'info' | 'warning' | 'error'; message: string; items: string[] }
 
 /** What the fake user sees and answers. */
@@ -47,7 +163,33 @@ export const ui = {
   workspaceRoot: '',
   settings: {} as Record<string, unknown>,
   cancelProgress: undefined as (() => void) | undefined,
+  /** What the user types into the next input box; undefined cancels it. */
+  inputAnswer: undefined as string | undefined,
+  /** Picks from a quick pick's items; undefined cancels it. */
+  pick: undefined as ((items: { label: string }[]) => unknown) | undefined,
+  /** Every executeCommand call but setContext, in order. */
+  commandsRun: [] as { command: string; args: unknown[] }[],
+  /** Handlers from commands.registerCommand, by id. */
+  registered: new Map<string, (...args: unknown[]) => unknown>(),
+  treeViews: new Map<string, FakeTreeView>(),
+  panels: [] as FakePanel[],
+  watchers: [] as FakeWatcher[],
+  /** Makes workspace.fs.delete with useTrash fail, as on a remote without a trash. */
+  trashFails: false,
+  /** Paths passed to workspace.fs.delete, with whether the trash was asked for. */
+  deleted: [] as { path: string; useTrash: boolean }[],
+  workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
   reset(root: string): void {
+    this.inputAnswer = undefined;
+    this.pick = undefined;
+    this.commandsRun = [];
+    this.registered.clear();
+    this.treeViews.clear();
+    this.panels = [];
+    this.watchers = [];
+    this.trashFails = false;
+    this.deleted = [];
+    this.workspaceFolders = [{ uri: Uri.file(root), name: 'ws', index: 0 }];
     this.messages = [];
     this.progressReports = [];
     this.logLines = [];
@@ -74,11 +216,17 @@ export const fakeVscode = {
   Uri,
   ProgressLocation: { Notification: 15, Window: 10 },
   StatusBarAlignment: { Left: 1, Right: 2 },
-  ViewColumn: { Beside: -2 },
+  ViewColumn: { Beside: -2, Active: -1, One: 1 },
   TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
   Selection: class { constructor(readonly anchor: unknown, readonly active: unknown) {} },
   Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
   Disposable: { from: (...d: { dispose(): void }[]) => ({ dispose: () => d.forEach((x) => x.dispose()) }) },
+  ThemeIcon,
+  ThemeColor,
+  MarkdownString,
+  TreeItem,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  RelativePattern,
   window: {
     showInformationMessage: show('info'),
     showWarningMessage: show('warning'),
@@ -90,6 +238,15 @@ export const fakeVscode = {
       return task({ report: (v) => ui.progressReports.push(v) }, { onCancellationRequested: cancel.event });
     },
     showTextDocument: async () => ({ selection: undefined, revealRange: () => undefined }),
+    showInputBox: async (o: { validateInput?: (v: string) => unknown }) => {
+      const v = ui.inputAnswer;
+      if (v !== undefined && o?.validateInput && (await o.validateInput(v))) return undefined;
+      return v;
+    },
+    showQuickPick: async (items: { label: string }[] | Promise<{ label: string }[]>) => ui.pick?.(await items),
+    createTreeView,
+    createWebviewPanel,
+    activeColorTheme: { kind: 2 },
   },
   workspace: {
     get isTrusted() {
@@ -98,14 +255,38 @@ export const fakeVscode = {
     getWorkspaceFolder: (uri: Uri) =>
       uri.fsPath.startsWith(ui.workspaceRoot) ? { uri: Uri.file(ui.workspaceRoot), name: 'ws', index: 0 } : undefined,
     getConfiguration: () => ({ get: (key: string) => ui.settings[key] }),
+    get workspaceFolders() {
+      return ui.workspaceFolders;
+    },
+    createFileSystemWatcher,
+    onDidChangeConfiguration: new EventEmitter<unknown>().event,
+    onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
+    asRelativePath: (p: Uri | string) => path.relative(ui.workspaceRoot, typeof p === 'string' ? p : p.fsPath),
+    fs: {
+      delete: async (uri: Uri, o: { recursive?: boolean; useTrash?: boolean } = {}) => {
+        if (o.useTrash && ui.trashFails) throw new Error('trash is not supported');
+        ui.deleted.push({ path: uri.fsPath, useTrash: o.useTrash ?? false });
+        rmSync(uri.fsPath, { recursive: o.recursive ?? false, force: false });
+      },
+    },
     openTextDocument: async (uri: Uri) => {
       const text = readFileSync(uri.fsPath, 'utf8');
       return { uri, getText: () => text, positionAt: (o: number) => ({ offset: o }) };
     },
   },
   commands: {
-    executeCommand: async (cmd: string, key?: string, value?: unknown) => {
-      if (cmd === 'setContext' && key) ui.contexts.set(key, value);
+    executeCommand: async (cmd: string, ...args: unknown[]) => {
+      const [key, value] = args;
+      if (cmd === 'setContext' && typeof key === 'string') {
+        ui.contexts.set(key, value);
+        return undefined;
+      }
+      ui.commandsRun.push({ command: cmd, args });
+      return ui.registered.get(cmd)?.(...args);
+    },
+    registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
+      ui.registered.set(id, handler);
+      return { dispose: () => ui.registered.delete(id) };
     },
   },
 };
