@@ -195,11 +195,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const exitPromise = new Promise<void>((resolveExit) => {
     child.once('exit', (code, signal) => { exited = `exited with ${code ?? signal}`; resolveExit(); });
   });
+  const keep = options.keep ?? process.env.MNIST_E2E_KEEP === '1';
   const hardKill = () => killGroup(child, 'SIGKILL');
-  live.add(hardKill);
+  const lastResort = () => { hardKill(); if (!keep) rmSync(root, { recursive: true, force: true }); };
+  live.add(lastResort);
 
   let stopped = false;
-  const keep = options.keep ?? process.env.MNIST_E2E_KEEP === '1';
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -210,9 +211,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     while (child.pid !== undefined && groupAlive(child.pid) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    hardKill();
-    live.delete(hardKill);
-    if (!keep) rmSync(root, { recursive: true, force: true });
+    live.delete(lastResort);
+    lastResort();
   };
 
   const url = `http://127.0.0.1:${port}`;

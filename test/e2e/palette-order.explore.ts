@@ -1,6 +1,8 @@
 // Not part of the suite (no .test.ts): records what VS Code's command palette lists, in order, for
 // manifests of the shape ours may take. One fresh code-server per variant (fresh history).
 // Run: node --import tsx --test test/e2e/palette-order.explore.ts
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, missingPrerequisite, openWorkbench, paletteLabels, runCommand, startCodeServer } from './harness';
@@ -30,7 +32,8 @@ after(async () => { await browser?.close(); });
 for (const [name, options] of Object.entries(variants)) {
   test(name, { skip: missingPrerequisite() ?? false, timeout: 180_000 }, async (t) => {
     browser ??= await launchBrowser();
-    const server = await startCodeServer({ vsix: [buildSmokeVsix(options)] });
+    const vsix = buildSmokeVsix(options);
+    const server = await startCodeServer({ vsix: [vsix] });
     try {
       const page = await openWorkbench(browser, server);
       for (const query of queries) {
@@ -51,6 +54,7 @@ for (const [name, options] of Object.entries(variants)) {
       }
     } finally {
       await server.stop();
+      rmSync(dirname(vsix), { recursive: true, force: true });
     }
   });
 }

@@ -76,7 +76,7 @@ exports.deactivate = () => {};
 
 const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect x="4" y="4" width="16" height="16" fill="currentColor"/></svg>';
 
-/** Writes and packages the smoke extension with vsce; returns the .vsix path. */
+/** Writes and packages the smoke extension with vsce in a temp folder (the caller removes it); returns the .vsix path. */
 export function buildSmokeVsix(options: SmokeOptions = {}): string {
   const { viewName = 'Dashboard', commands = DEFAULT_SMOKE_COMMANDS } = options;
   const dir = mkdtempSync(join(tmpdir(), 'mnist-smoke-ext-'));

@@ -1,6 +1,8 @@
 // Proves the harness without our extension: a throwaway .vsix with the same contributions shape,
 // installed into code-server, driven through Chromium.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -23,10 +25,11 @@ describe('e2e harness smoke (throwaway extension)', { skip: missing ?? false, ti
   let server: CodeServer;
   let browser: Browser;
   let page: Page;
+  let vsix: string | undefined;
 
   before(async () => {
     const started = Date.now();
-    const vsix = buildSmokeVsix({ commands: COMMANDS });
+    vsix = buildSmokeVsix({ commands: COMMANDS });
     recordTiming('smoke .vsix packaged', (Date.now() - started) / 1000);
     server = await startCodeServer({ vsix: [vsix], files: { 'mnist.config.json': '{ "model": { "preset": "mlp" } }\n' } });
     browser = await launchBrowser();
@@ -36,6 +39,7 @@ describe('e2e harness smoke (throwaway extension)', { skip: missing ?? false, ti
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (vsix) rmSync(dirname(vsix), { recursive: true, force: true });
   });
 
   // Before any command runs: "recently used" reorders the palette afterwards.
