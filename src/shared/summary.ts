@@ -1,12 +1,16 @@
 import type { MnistConfig } from './config';
-import type { RunSummary, TrainerEvent } from './protocol';
+import type { EpochEvent, RunSummary, TrainerEvent } from './protocol';
+import { bestEpochOf } from './schedule';
 
 /**
  * summary.json is a pure function of the run's config and its event log, so the trainer, the CLI
  * (after a crashed trainer) and the extension all write the same thing.
  */
 export function summarizeRun(config: MnistConfig, events: readonly TrainerEvent[]): RunSummary {
-  const history = { loss: [] as number[], acc: [] as number[], valLoss: [] as number[], valAcc: [] as number[] };
+  // A resumed run is one history: a `resume` event drops any epoch after its own and the `done` before it.
+  let epochs: EpochEvent[] = [];
+  let earlyStop: RunSummary['earlyStop'] = null;
+  let resumed = 0;
   let backend = 'unknown';
   let tfjsVersion = 'unknown';
   let dataset: string = config.dataset;
@@ -29,11 +33,17 @@ export function summarizeRun(config: MnistConfig, events: readonly TrainerEvent[
         trainCount = e.train;
         break;
       case 'epoch':
-        history.loss.push(e.loss);
-        history.acc.push(e.acc);
-        history.valLoss.push(e.valLoss);
-        history.valAcc.push(e.valAcc);
-        fitSeconds += e.seconds;
+        while (epochs.length > 0 && epochs[epochs.length - 1].epoch >= e.epoch) epochs.pop();
+        epochs.push(e);
+        break;
+      case 'earlyStop':
+        earlyStop = { epoch: e.epoch, reason: e.reason, restoredBestWeights: e.restoredBestWeights };
+        break;
+      case 'resume':
+        resumed++;
+        epochs = epochs.filter((p) => p.epoch <= e.epoch);
+        status = 'failed';
+        message = 'the run ended without a final event';
         break;
       case 'evaluation':
         testAccuracy = e.testAccuracy;
@@ -49,6 +59,15 @@ export function summarizeRun(config: MnistConfig, events: readonly TrainerEvent[
         break;
     }
   }
+  const history = {
+    loss: epochs.map((e) => e.loss),
+    acc: epochs.map((e) => e.acc),
+    valLoss: epochs.map((e) => e.valLoss),
+    valAcc: epochs.map((e) => e.valAcc),
+  };
+  for (const e of epochs) fitSeconds += e.seconds;
+  const rates = epochs.map((e) => e.learningRate);
+  const best = bestEpochOf(config.training, history);
   const epochsCompleted = history.loss.length;
   const first = events[0]?.time ?? Date.now();
   const last = events[events.length - 1]?.time ?? first;
@@ -62,14 +81,18 @@ export function summarizeRun(config: MnistConfig, events: readonly TrainerEvent[
     testLoss,
     trainSamplesPerSecond: fitSeconds > 0 ? (trainCount * epochsCompleted) / fitSeconds : null,
     fitSeconds,
-    history,
+    history: rates.every((r): r is number => typeof r === 'number') && rates.length > 0 ? { ...history, learningRate: rates } : history,
     confusionMatrix,
     perClassAccuracy,
     startedAt: new Date(first).toISOString(),
     endedAt: new Date(last).toISOString(),
     tfjsVersion,
     seed: config.training.seed,
+    bestEpoch: best?.epoch ?? null,
+    bestMetric: best ? { monitor: best.monitor, value: best.value } : null,
+    earlyStop,
   };
+  if (resumed > 0) summary.resumed = resumed;
   if (message !== undefined) summary.message = message;
   return summary;
 }

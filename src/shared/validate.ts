@@ -12,6 +12,7 @@ import {
   type ParseOptions,
 } from 'jsonc-parser';
 import schema from '../../media/mnist.config.schema.json';
+import { checkTrainingOptions } from './validate-options';
 import {
   applyDefaults,
   BACKENDS,
@@ -265,7 +266,11 @@ interface FieldSchema {
 const FIELD_MEANINGS: Record<string, string> = {
   rate: 'the fraction of inputs dropped while training',
   validationSplit: 'the fraction of training images held out for validation',
-  augment: 'data augmentation is not available yet',
+  augment: 'null turns augmentation off; {} turns it on with the defaults',
+  elastic: 'null turns elastic distortion off; {} turns it on with the defaults',
+  earlyStopping: 'null turns early stopping off; {} turns it on with the defaults',
+  reduceLrOnPlateau: 'null turns it off; {} turns it on with the defaults',
+  factor: 'what the learning rate is multiplied by on a plateau',
   dir: 'give the folder with the IDX files, or null to download the dataset',
 };
 
@@ -347,7 +352,7 @@ function unknownFieldMessage(field: string, path: JsonPath, parent: FieldSchema,
   if (near) return `unknown field "${field}"; did you mean "${near}"?`;
   const elsewhere = knownFieldElsewhere(field, path);
   if (elsewhere) return `unknown field "${field}" here; it belongs in ${elsewhere}, so move it there`;
-  const owner = layerType(data) ? `a ${layerType(data)} layer has` : 'the fields here are';
+  const owner = layerType(data) && path.includes('layers') ? `a ${layerType(data)} layer has` : 'the fields here are';
   return `unknown field "${field}"; remove it (${owner} ${listOf(here)})`;
 }
 
@@ -379,7 +384,7 @@ function layerType(data: unknown): string | undefined {
 
 function enumMessage(path: JsonPath, value: unknown, allowed: readonly unknown[]): string {
   const key = lastKey(path);
-  const noun = key === 'type' ? 'layer type' : key || 'value';
+  const noun = key === 'type' ? (path.includes('layers') ? 'layer type' : `${String(path[path.length - 2])} type`) : key || 'value';
   const names = allowed.filter((a): a is string => typeof a === 'string');
   const near = typeof value === 'string' ? closest(value, names) : undefined;
   const guess = near ? `did you mean "${near}"? ` : '';
@@ -542,6 +547,7 @@ export function checkModel(config: MnistConfig): ConfigIssue[] {
   enumCheck(['training', 'optimizer'], config.training?.optimizer, OPTIMIZERS);
   enumCheck(['training', 'loss'], config.training?.loss, LOSSES);
   if (splitOk && batchOk) issues.push(...checkBatchSize(config));
+  issues.push(...checkTrainingOptions(config, numberProblem, enumMessage));
 
   const layers: readonly LayerConfig[] = Array.isArray(config.model?.layers) ? config.model.layers : [];
   if (layers.length === 0) {
