@@ -1,13 +1,9 @@
+import { Mulberry32 } from '../shared/prng';
+
 /** mulberry32: a small, fast PRNG with 32 bits of state; good enough for shuffling and init. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Mulberry32(seed);
+  return () => rng.next();
 }
 
 /**
@@ -16,5 +12,22 @@ export function seededRandom(seed: number): () => number {
  * place that makes a whole run reproducible. The trainer process does nothing else, so this is safe.
  */
 export function seedMathRandom(seed: number): void {
-  Math.random = seededRandom(seed);
+  const rng = new Mulberry32(seed);
+  seededMathRandom = rng;
+  Math.random = () => rng.next();
+}
+
+let seededMathRandom: Mulberry32 | undefined;
+
+/** The seeded Math.random's state, for a checkpoint; undefined when seedMathRandom was not called. */
+export function mathRandomState(): number | undefined {
+  return seededMathRandom?.state;
+}
+
+/** Puts the seeded Math.random back where a checkpoint found it, so a resumed run draws what the run would have. */
+export function restoreMathRandom(state: number): void {
+  const rng = new Mulberry32(0);
+  rng.state = state >>> 0;
+  seededMathRandom = rng;
+  Math.random = () => rng.next();
 }

@@ -91,7 +91,9 @@ export function readSummary(runDir: string): RunSummary | null {
  */
 export function finishAbandonedRun(runDir: string, message: string, hint?: string): RunSummary | null {
   const events = readEvents(runDir);
-  if (events.some((e) => e.type === 'done')) return null;
+  // A resumed run has the earlier attempt's `done`; only one after the last `resume` counts.
+  const attempt = events.slice(events.map((e) => e.type).lastIndexOf('resume') + 1);
+  if (attempt.some((e) => e.type === 'done')) return null;
   const done: TrainerEvent = { type: 'done', time: Date.now(), status: 'failed', message, runDir };
   if (hint) done.hint = hint;
   const file = join(runDir, RUN_FILES.events);

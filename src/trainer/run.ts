@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { datasetOverview, evaluationExamples } from '../shared/explore';
 import { evaluatePredictions } from '../shared/metrics';
 import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody } from '../shared/protocol';
 import { summarizeRun } from '../shared/summary';
@@ -13,7 +14,10 @@ import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/config';
 import { buildModel, summarizeModel } from './model';
 import { saveModel } from './model-io';
 import { seedMathRandom } from './random';
-import { RUN_FILES, appendEvent, writeSummary } from './run-folder';
+import { augmentedDataset } from './augment';
+import { FitControl } from './fit-control';
+import { type ResumePlan, prepareResume, pruneCheckpoints } from './resume';
+import { RUN_FILES, appendEvent, readEvents, writeSummary } from './run-folder';
 import { type TrainingData, predictProbabilities, train } from './train';
 
 export interface RunControl {
@@ -102,6 +106,17 @@ export async function runTraining(
   emitOut: (event: TrainerEvent) => void,
   control: RunControl,
 ): Promise<DoneEvent> {
+  let resume: ResumePlan | null = null;
+  if (cmd.resume) {
+    const prepared = prepareResume(cmd.runDir, cmd.config);
+    // Nothing is written to a run that cannot be resumed: it may be a completed one.
+    if ('problem' in prepared) {
+      const refused: DoneEvent = { type: 'done', time: Date.now(), status: 'failed', message: `Cannot resume ${cmd.runDir}: ${prepared.problem}.`, hint: 'Train again to start a new run.', runDir: cmd.runDir };
+      emitOut(refused);
+      return refused;
+    }
+    resume = prepared.plan;
+  }
   const events: TrainerEvent[] = [];
   const emit = (body: TrainerEventBody): void => {
     const event = { ...body, time: Date.now() } as TrainerEvent;
@@ -112,9 +127,11 @@ export async function runTraining(
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
 
   const tensors: tf.Tensor[] = [];
+  let fit: FitControl | undefined;
   let status: RunStatus = 'completed';
   let failure: { message: string; hint: string } | undefined;
   try {
+    if (resume) emit({ type: 'resume', epoch: resume.checkpoint.state.epoch, epochs: cmd.config.training.epochs });
     const problems = checkModel(cmd.config).filter((i) => i.severity === 'error');
     if (problems.length > 0) throw new ConfigProblem(problems.map((p) => formatIssue(p)).join('\n'));
 
@@ -143,6 +160,7 @@ export async function runTraining(
       test: dataset.testLabels.length,
       imageShape: [...IMAGE_SHAPE],
       classNames: dataset.classNames,
+      ...datasetOverview(dataset.trainImages, dataset.trainLabels, data.xTrain.shape[0], dataset.testLabels),
     });
 
     const model = buildModel(cmd.config);
@@ -176,25 +194,49 @@ export async function runTraining(
           : {}),
       });
     };
-    emitSamples(0);
+    if (resume) for (const missing of resume.missing) emit(missing);
+    else emitSamples(0);
 
-    const outcome = await train(model, data, cmd.config.training, {
-      onBatch: (p) => emit({ type: 'batch', ...p }),
-      onEpoch: (r) => {
-        emit({ type: 'epoch', ...r });
-        emitSamples(r.epoch);
+    const { augment } = cmd.config.data;
+    const { batchSize, shuffle, seed } = cmd.config.training;
+    const fitControl = (fit = await FitControl.start(
+      { model, config: cmd.config, runDir: cmd.runDir, emit, log, userStop: () => control.stopRequested, fitShuffles: !augment && shuffle ? data.xTrain.shape[0] : undefined },
+      resume?.checkpoint ?? null,
+    ));
+    const outcome = await train(
+      model,
+      fitControl.trainingData(data),
+      cmd.config.training,
+      {
+        onBatch: (p) => emit({ type: 'batch', ...p }),
+        onEpoch: (r) =>
+          fitControl.epochEnded(r, (body) => {
+            emit(body);
+            emitSamples(r.epoch);
+          }),
+        shouldStop: () => fitControl.shouldStop(),
       },
-      shouldStop: () => control.stopRequested,
-    });
+      {
+        initialEpoch: fitControl.initialEpoch,
+        trainingBatches: augment
+          ? augmentedDataset(
+              { images: dataset.trainImages, labels: dataset.trainLabels, count: data.xTrain.shape[0], batchSize, shuffle, seed, augment },
+              fitControl.initialEpoch + 1,
+            )
+          : undefined,
+      },
+    );
     log(`fit: ${outcome.epochsCompleted} epoch(s) in ${outcome.fitSeconds.toFixed(1)} s`);
+    const ending = fitControl.finish();
+    if (ending.restoredEpoch !== null) emitSamples(ending.restoredEpoch);
 
-    if (outcome.stopped) {
+    if (ending.status === 'cancelled') {
       status = 'cancelled';
     } else {
       const xTest = toImageTensor(dataset.testImages, 0, dataset.testLabels.length);
       tensors.push(xTest);
       const probs = predictProbabilities(model, xTest);
-      emit({ type: 'evaluation', ...evaluatePredictions(probs, dataset.testLabels) });
+      emit({ type: 'evaluation', ...evaluatePredictions(probs, dataset.testLabels), examples: evaluationExamples(probs, dataset.testLabels, dataset.testImages) });
     }
     await saveModel(model, join(cmd.runDir, RUN_FILES.model));
   } catch (err) {
@@ -208,6 +250,7 @@ export async function runTraining(
     }
   } finally {
     for (const t of tensors) t.dispose();
+    fit?.dispose();
   }
   if (control.model) {
     control.model.optimizer?.dispose(); // compile() was given an instance, so the model does not own it
@@ -218,10 +261,15 @@ export async function runTraining(
   const body: Omit<DoneEvent, 'time'> = { type: 'done', status, runDir: cmd.runDir };
   const numTensors = tensorsInMemory();
   if (numTensors !== undefined) body.numTensors = numTensors;
-  if (status === 'cancelled') body.message = 'Stopped by the user; the model learned so far is saved.';
+  if (status === 'cancelled') {
+    const resumable = fit && fit.history.length > 0 ? `, and the run can be resumed after epoch ${fit.history.length}` : '';
+    body.message = `Stopped by the user; the model learned so far is saved${resumable}.`;
+  }
   if (failure) Object.assign(body, failure);
   emit(body);
   const done = events[events.length - 1] as DoneEvent;
-  writeSummary(cmd.runDir, summarizeRun(cmd.config, events));
+  // A resumed run's summary folds its whole log, the attempts before this one included.
+  writeSummary(cmd.runDir, summarizeRun(cmd.config, resume ? readEvents(cmd.runDir) : events));
+  if (status === 'completed') pruneCheckpoints(cmd.runDir);
   return done;
 }

@@ -38,6 +38,16 @@ export interface TrainCallbacks {
   shouldStop(): boolean;
 }
 
+export interface TrainOptions {
+  /** Epochs already trained (a resumed run): fit goes on with epoch initialEpoch + 1. */
+  initialEpoch?: number;
+  /**
+   * Training batches made on the fly (augmentation), for epochs initialEpoch + 1 onwards in one
+   * stream; fit then runs fitDataset over them instead of slicing xTrain. Validation is unchanged.
+   */
+  trainingBatches?: tf.data.Dataset<tf.TensorContainerObject>;
+}
+
 export interface TrainOutcome {
   stopped: boolean;
   epochsCompleted: number;
@@ -61,20 +71,20 @@ export async function train(
   data: TrainingData,
   training: MnistConfig['training'],
   callbacks: TrainCallbacks,
+  options: TrainOptions = {},
 ): Promise<TrainOutcome> {
   const n = data.xTrain.shape[0];
   const batchesPerEpoch = Math.ceil(n / training.batchSize);
   let epochStart = 0;
   let batchesThisEpoch = 0;
   let lastBatchEvent = 0;
-  let epochsCompleted = 0;
+  let epochsCompleted = options.initialEpoch ?? 0;
   let stopped = false;
   const fitStart = performance.now();
 
-  await model.fit(data.xTrain, data.yTrain, {
+  const fitArgs: tf.ModelFitArgs = {
     epochs: training.epochs,
-    batchSize: training.batchSize,
-    shuffle: training.shuffle,
+    initialEpoch: epochsCompleted,
     validationData: [data.xVal, data.yVal],
     verbose: 0,
     // We yield to the event loop ourselves, only when reporting, so a `stop` message gets in.
@@ -128,7 +138,22 @@ export async function train(
         }
       },
     },
-  });
+  };
+  if (options.trainingBatches) {
+    await model.fitDataset(options.trainingBatches, {
+      epochs: training.epochs,
+      initialEpoch: fitArgs.initialEpoch,
+      yieldEvery: fitArgs.yieldEvery,
+      callbacks: fitArgs.callbacks,
+      verbose: 0,
+      validationData: [data.xVal, data.yVal],
+      // fit validates in batches of batchSize; fitDataset's default would be 32.
+      validationBatchSize: training.batchSize,
+      batchesPerEpoch,
+    });
+  } else {
+    await model.fit(data.xTrain, data.yTrain, { ...fitArgs, batchSize: training.batchSize, shuffle: training.shuffle });
+  }
   return { stopped, epochsCompleted, fitSeconds: (performance.now() - fitStart) / 1000 };
 }
 
