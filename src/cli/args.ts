@@ -13,6 +13,8 @@ export interface CliOptions {
   out: string;
   cacheDir?: string;
   mirrors: string[];
+  /** A cancelled or failed run folder to continue. */
+  resume?: string;
   help: boolean;
   version: boolean;
 }
@@ -35,6 +37,8 @@ Options:
   --out DIR           where run folders go (default ./.mnist/runs)
   --cache-dir DIR     where downloaded datasets are kept (default ~/.cache/mnist-trainer)
   --mirror URL        a mirror base URL for downloads; repeat to try several in order
+  --resume RUN_DIR    continue a cancelled or failed run from its last finished epoch, with its
+                      own config (no CONFIG, --dataset, --preset, --epochs … with it)
   -h, --help          show this help
   --version           show the version
 
@@ -105,11 +109,23 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--mirror':
         o.mirrors.push(value());
         break;
+      case '--resume':
+        o.resume = value();
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (see mnist-train --help)`);
         if (o.config !== null) throw new UsageError(`only one config file can be given; got "${o.config}" and "${arg}"`);
         o.config = arg;
     }
+  }
+  if (o.resume !== undefined) {
+    const clash = [
+      o.config !== null && `a config file ("${o.config}")`,
+      ...(['dataset', 'dataDir', 'preset', 'epochs', 'batchSize', 'backend', 'seed'] as const)
+        .filter((k) => o[k] !== undefined)
+        .map((k) => `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`),
+    ].filter((x): x is string => typeof x === 'string');
+    if (clash.length > 0) throw new UsageError(`--resume continues a run with the config it was started with, so it cannot be combined with ${clash.join(', ')}`);
   }
   return o;
 }

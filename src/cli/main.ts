@@ -7,7 +7,8 @@ import type { TrainerEvent } from '../shared/protocol';
 import { type ConfigIssue, checkDataDir, formatIssue, parseConfigText, validateConfig } from '../shared/validate';
 import { TrainerProcess } from '../trainer/client';
 import { dataDirProbe } from '../trainer/data/data-dir-probe';
-import { createRunDir } from '../trainer/run-folder';
+import { resumeProblem } from '../trainer/resume';
+import { createRunDir, readRunConfig } from '../trainer/run-folder';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
@@ -66,6 +67,24 @@ async function loadConfig(o: CliOptions): Promise<{ config: MnistConfig; file: s
   return { config, file, warnings: issues.filter((i) => i.severity === 'warning') };
 }
 
+/** --resume RUN_DIR: the run's own config, checked again, and the folder to continue. */
+function resumeTarget(dir: string): { config: MnistConfig; file: string; warnings: ConfigIssue[]; runDir: string } {
+  const runDir = resolve(dir);
+  const problem = resumeProblem(runDir);
+  if (problem) throw new InputError(`--resume ${dir}: cannot resume: ${problem}`);
+  const file = join(runDir, 'config.json');
+  let value: unknown;
+  try {
+    value = readRunConfig(runDir);
+  } catch (err) {
+    throw new InputError(`${file}: cannot be read (${(err as Error).message})`);
+  }
+  const { config, issues } = validateConfig(value);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (!config || errors.length > 0) throw new InputError(errors.map((i) => formatIssue(i, file)).join('\n'));
+  return { config, file, warnings: [], runDir };
+}
+
 async function main(argv: string[]): Promise<number> {
   const o = parseArgs(argv);
   if (o.help) {
@@ -76,14 +95,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`mnist-train ${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
     return 0;
   }
-  const { config, file, warnings } = await loadConfig(o);
+  const resumed = o.resume !== undefined ? resumeTarget(o.resume) : null;
+  const { config, file, warnings } = resumed ?? (await loadConfig(o));
   for (const w of warnings) process.stderr.write(`warning: ${formatIssue(w, file)}\n`);
 
   const trainerPath = join(__dirname, 'trainer.js');
   if (!existsSync(trainerPath)) throw new InputError(`${trainerPath} is missing: run "npm run build" first`);
   let runDir: string;
   try {
-    runDir = createRunDir(resolve(o.out), config);
+    runDir = resumed ? resumed.runDir : createRunDir(resolve(o.out), config);
   } catch (err) {
     throw new InputError(`--out ${o.out}: cannot create a run folder there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -103,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
     runDir,
     cacheDir: resolve(o.cacheDir ?? defaultCacheDir()),
     ...(o.mirrors.length > 0 ? { mirrors: o.mirrors } : {}),
+    ...(resumed ? { resume: true } : {}),
   });
 
   const eta = new EtaTracker();
@@ -136,6 +157,12 @@ async function main(argv: string[]): Promise<number> {
       case 'epoch':
         print(formatEpochLine(e));
         break;
+      case 'resume':
+        print(`Resuming ${runDir} after epoch ${e.epoch} of ${e.epochs}`);
+        break;
+      case 'earlyStop':
+        print(`Early stop after epoch ${e.epoch}: ${e.reason}${e.restoredBestWeights ? `; back to the weights of epoch ${e.bestEpoch}` : ''}`);
+        break;
       default:
         break;
     }
@@ -167,11 +194,13 @@ async function main(argv: string[]): Promise<number> {
   if (done.status === 'cancelled') {
     print(`Cancelled: ${done.message ?? 'stopped'}`);
     print(`Run folder: ${runDir}`);
+    if (resumeProblem(runDir) === null) print(`Resume with: mnist-train --resume ${runDir}`);
     return EXIT.cancelled;
   }
   print(`Training failed: ${done.message ?? 'unknown error'}`);
   if (done.hint) print(done.hint);
   print(`Run folder: ${runDir}`);
+  if (resumeProblem(runDir) === null) print(`Resume with: mnist-train --resume ${runDir}`);
   return EXIT.failed;
 }
 

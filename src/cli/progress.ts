@@ -20,7 +20,8 @@ export function formatEpochLine(e: EpochEvent): string {
   return (
     `Epoch ${e.epoch}/${e.epochs}  loss ${e.loss.toFixed(4)}  acc ${e.acc.toFixed(4)}  ` +
     `val_loss ${e.valLoss.toFixed(4)}  val_acc ${e.valAcc.toFixed(4)}  ` +
-    `${e.seconds.toFixed(1)} s  ${Math.round(e.samplesPerSecond).toLocaleString('en-US')} samples/s`
+    `${e.seconds.toFixed(1)} s  ${Math.round(e.samplesPerSecond).toLocaleString('en-US')} samples/s` +
+    (e.learningRate !== undefined ? `  lr ${Number(e.learningRate.toPrecision(3))}` : '')
   );
 }
 
