@@ -1,9 +1,11 @@
 // Run history in the extension: the Runs view and its commands, registered in one call from activate().
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { MnistConfigInput } from '../shared/config';
 import type { RunRecord } from '../shared/run-record';
-import { readEvents } from '../trainer/run-folder';
-import { updateRunMeta } from '../trainer/run-history';
+import { RUN_FILES, readEvents } from '../trainer/run-folder';
+import { readRunConfigJson, updateRunMeta } from '../trainer/run-history';
+import { ComparePanel } from './compare-panel';
 import type { Dashboard } from './dashboard';
 import { runInfo } from './run-store';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runs-view';
@@ -20,6 +22,7 @@ export interface RunHistoryContext {
   log: vscode.LogOutputChannel;
   provider: RunsTreeProvider;
   view: vscode.TreeView<RunRecord>;
+  compare: ComparePanel;
 }
 
 function runsFolderOf(context: vscode.ExtensionContext): string | undefined {
@@ -124,6 +127,56 @@ async function remove(h: RunHistoryContext, runs: RunRecord[]): Promise<void> {
   h.provider.reload();
 }
 
+async function compareRuns(h: RunHistoryContext, picked: RunRecord[]): Promise<void> {
+  let runs = picked;
+  if (runs.length < 2) {
+    runs = await targetRuns(h, undefined, undefined, { title: 'MNIST: Compare Runs — pick two or more', many: true });
+    if (runs.length < 2) {
+      if (runs.length === 1) void vscode.window.showInformationMessage('MNIST: pick two or more runs to compare (Ctrl/Cmd-click in the Runs view).');
+      return;
+    }
+  }
+  h.compare.show(runs);
+}
+
+async function compareConfigs(h: RunHistoryContext, picked: RunRecord[]): Promise<void> {
+  let [a, b] = picked;
+  if (!b) {
+    const others = h.provider.runs().filter((r) => r.dir !== a.dir);
+    const chosen = await vscode.window.showQuickPick(
+      others.map((r) => ({ label: r.label, description: r.label === r.id ? undefined : r.id, detail: `${r.model} on ${r.dataset}`, run: r })),
+      { title: `MNIST: compare the config of ${a.label} with…` },
+    );
+    if (!chosen) return;
+    b = chosen.run;
+  }
+  if (picked.length > 2) void vscode.window.showInformationMessage(`MNIST: Compare Configs shows two runs; showing ${a.label} and ${b.label}.`);
+  // Older runs first, so the diff reads as "what changed".
+  const [left, right] = (a.startedAt ?? 0) <= (b.startedAt ?? 0) ? [a, b] : [b, a];
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    vscode.Uri.file(path.join(left.dir, RUN_FILES.config)),
+    vscode.Uri.file(path.join(right.dir, RUN_FILES.config)),
+    `${left.label} ↔ ${right.label} (config.json)`,
+  );
+}
+
+async function trainAgain(h: RunHistoryContext, r: RunRecord): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('MNIST: training writes run folders into this workspace, so it waits until you trust the workspace.');
+    return;
+  }
+  // As it is on disk now, not as listed: it is validated again, not resolved with this version's guesses.
+  const raw = readRunConfigJson(r.dir);
+  if (typeof raw !== 'object' || raw === null) {
+    void vscode.window.showErrorMessage(`MNIST: ${r.id} has no readable config.json to train from.`);
+    return;
+  }
+  await h.session.startConfig(raw as MnistConfigInput, folder);
+}
+
 /** The watcher for the runs folder: a workspace-relative pattern when it is inside the workspace (it may not exist yet). */
 function watchRuns(root: string, onChange: () => void): vscode.Disposable {
   const folder = vscode.workspace.workspaceFolders?.find((f) => !path.relative(f.uri.fsPath, root).startsWith('..') && !path.isAbsolute(path.relative(f.uri.fsPath, root)));
@@ -152,7 +205,8 @@ export function registerRunHistory(
     liveProgress: () => session.progress,
   });
   const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: false });
-  const h: RunHistoryContext = { context, session, dashboard, log, provider, view };
+  const compare = new ComparePanel(context.extensionUri, (r) => void openRunInDashboard(h, r), log);
+  const h: RunHistoryContext = { context, session, dashboard, log, provider, view, compare };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const reloadSoon = () => {
@@ -174,6 +228,7 @@ export function registerRunHistory(
   context.subscriptions.push(
     provider,
     view,
+    h.compare,
     { dispose: () => watcher?.dispose() },
     { dispose: () => timer && clearTimeout(timer) },
     session.onDidStartRun(() => provider.reload()),
@@ -199,6 +254,9 @@ export function registerRunHistory(
       'mnist.runs.reveal',
       onRuns(async (_hh, [r]) => void (await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(r.dir))), 'MNIST: Reveal Run', false),
     ),
+    vscode.commands.registerCommand('mnist.runs.compare', onRuns(compareRuns, 'MNIST: Compare Runs — pick two or more', true)),
+    vscode.commands.registerCommand('mnist.runs.compareConfigs', onRuns(compareConfigs, 'MNIST: Compare Configs — pick two runs', true)),
+    vscode.commands.registerCommand('mnist.runs.trainAgain', onRuns((hh, [r]) => trainAgain(hh, r), 'MNIST: Train Again from a Run’s Config', false)),
   );
   return h;
 }

@@ -2,14 +2,16 @@
 // events, and reports progress in the places VS Code users look (notification, status bar, log).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MnistConfig } from '../shared/config';
+import type { MnistConfig, MnistConfigInput } from '../shared/config';
 import { EtaTracker, formatDuration } from '../shared/progress';
 import type { DoneEvent, RunInfo, TrainerEvent } from '../shared/protocol';
-import { type ConfigIssue, formatIssue, validateConfigText } from '../shared/validate';
+import type { RunMeta } from '../shared/run-record';
+import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../shared/validate';
 import { TrainerProcess } from '../trainer/client';
 import { createRunDir } from '../trainer/run-folder';
+import { updateRunMeta } from '../trainer/run-history';
 import { runInfo } from './run-store';
-import { readSettings } from './settings';
+import { type Settings, readSettings } from './settings';
 
 export type SessionState = 'idle' | 'training' | 'stopping';
 
@@ -19,6 +21,14 @@ export interface LiveRun {
   config: MnistConfig;
   events: TrainerEvent[];
   eta: EtaTracker;
+  /** No progress notification or end-of-run message: a sweep reports for its runs. */
+  quiet?: boolean;
+}
+
+export interface StartOptions {
+  /** Written to the new run's meta.json before the trainer starts (sweep tag, reproduced run). */
+  meta?: RunMeta;
+  quiet?: boolean;
 }
 
 const PROGRESS_PERCENT_STEP = 1;
@@ -31,11 +41,14 @@ export class TrainingSession implements vscode.Disposable {
   private readonly onEventEmitter = new vscode.EventEmitter<{ run: LiveRun; event: TrainerEvent }>();
   private readonly onStateEmitter = new vscode.EventEmitter<void>();
   private readonly onRunStartEmitter = new vscode.EventEmitter<LiveRun>();
+  private readonly onRunEndEmitter = new vscode.EventEmitter<{ run: LiveRun; done: DoneEvent }>();
   /** Every event of the live run, as it arrives. */
   readonly onDidEvent = this.onEventEmitter.event;
   /** Idle ↔ training ↔ stopping, and progress text changes. */
   readonly onDidChange = this.onStateEmitter.event;
   readonly onDidStartRun = this.onRunStartEmitter.event;
+  /** A run's trainer exited; `done` is its final event. */
+  readonly onDidEndRun = this.onRunEndEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -61,15 +74,7 @@ export class TrainingSession implements vscode.Disposable {
    * the config has errors or a run is already going and the user keeps it.
    */
   async start(configUri: vscode.Uri): Promise<boolean> {
-    if (this.running) {
-      const choice = await vscode.window.showWarningMessage(
-        'A training run is in progress in this window.',
-        'Stop It and Train',
-        'Keep Training',
-      );
-      if (choice !== 'Stop It and Train') return false;
-      await this.stopAndWait();
-    }
+    if (!(await this.makeRoom())) return false;
     const folder = vscode.workspace.getWorkspaceFolder(configUri);
     if (!folder) {
       void vscode.window.showErrorMessage(`${configUri.fsPath} is not in an open workspace folder; open its folder to train.`);
@@ -88,17 +93,46 @@ export class TrainingSession implements vscode.Disposable {
     // A relative data.dir is relative to the config file; the backend setting applies when the config is silent.
     if (config.data.dir !== null) config.data.dir = path.resolve(path.dirname(configUri.fsPath), config.data.dir);
     if (!/"backend"\s*:/.test(text)) config.backend = settings.defaultBackend;
+    return this.launch(config, settings) !== undefined;
+  }
 
+  /** Asks before replacing a run in progress; false when the user keeps it. */
+  private async makeRoom(): Promise<boolean> {
+    if (!this.running) return true;
+    const choice = await vscode.window.showWarningMessage('A training run is in progress in this window.', 'Stop It and Train', 'Keep Training');
+    if (choice !== 'Stop It and Train') return false;
+    await this.stopAndWait();
+    return true;
+  }
+
+  /**
+   * Starts a run from a resolved config: a past run's config.json (Train Again, Reproduce) or a
+   * sweep's experiment. It is validated again: a config from an older version may not pass.
+   */
+  async startConfig(config: MnistConfig | MnistConfigInput, folder: vscode.WorkspaceFolder, options: StartOptions = {}): Promise<LiveRun | undefined> {
+    if (!(await this.makeRoom())) return undefined;
+    const { config: checked, issues } = validateConfig(config);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!checked || errors.length > 0) {
+      for (const e of errors) this.log.error(formatIssue(e, 'config.json'));
+      void vscode.window.showErrorMessage(`MNIST: this config cannot be trained: ${errors[0] ? formatIssue(errors[0], 'config.json') : 'it is not a config'}`);
+      return undefined;
+    }
+    return this.launch(checked, readSettings(folder, this.context.globalStorageUri), options);
+  }
+
+  private launch(config: MnistConfig, settings: Settings, options: StartOptions = {}): LiveRun | undefined {
     let dir: string;
     try {
       dir = createRunDir(settings.runsFolder, config);
+      if (options.meta) updateRunMeta(dir, options.meta);
     } catch (err) {
       void vscode.window.showErrorMessage(
         `Cannot create a run folder in ${settings.runsFolder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check the "mnist.runsFolder" setting.`,
       );
-      return false;
+      return undefined;
     }
-    const run: LiveRun = { dir, info: runInfo(dir, config, true), config, events: [], eta: new EtaTracker() };
+    const run: LiveRun = { dir, info: runInfo(dir, config, true), config, events: [], eta: new EtaTracker(), ...(options.quiet ? { quiet: true } : {}) };
     this.run = run;
     this.trainer = new TrainerProcess(this.context.asAbsolutePath('dist/trainer.js'), {
       type: 'start',
@@ -112,9 +146,9 @@ export class TrainingSession implements vscode.Disposable {
     this.onRunStartEmitter.fire(run);
     const trainer = this.trainer;
     trainer.onEvent((event) => this.onTrainerEvent(run, event));
-    void this.showProgress(run, trainer);
+    if (!run.quiet) void this.showProgress(run, trainer);
     void trainer.exited.then(({ done }) => this.onExit(run, done));
-    return true;
+    return run;
   }
 
   /** Ends the fit after the current batch; the run is kept as cancelled. */
@@ -203,7 +237,9 @@ export class TrainingSession implements vscode.Disposable {
     this.progressText = undefined;
     this.setState('idle');
     const evaluation = run.events.find((e) => e.type === 'evaluation');
-    if (done.status === 'completed' && evaluation?.type === 'evaluation') {
+    if (run.quiet) {
+      this.log.info(`Run ${run.info.id} ${done.status}${done.message ? `: ${done.message}` : ''}`);
+    } else if (done.status === 'completed' && evaluation?.type === 'evaluation') {
       this.log.info(`Run ${run.info.id} completed`);
       void vscode.window.showInformationMessage(
         `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epochs).`,
@@ -216,6 +252,7 @@ export class TrainingSession implements vscode.Disposable {
         if (c === 'Show Log') this.log.show(true);
       });
     }
+    this.onRunEndEmitter.fire({ run, done });
   }
 
   private reportConfigErrors(document: vscode.TextDocument, errors: ConfigIssue[], text: string): void {
@@ -257,6 +294,7 @@ export class TrainingSession implements vscode.Disposable {
     this.onEventEmitter.dispose();
     this.onStateEmitter.dispose();
     this.onRunStartEmitter.dispose();
+    this.onRunEndEmitter.dispose();
   }
 }
 

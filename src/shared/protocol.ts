@@ -1,4 +1,5 @@
 // Every message that crosses a process boundary. A message not defined here does not exist.
+import type { CompareCurves, CompareTable } from './compare';
 import type { MnistConfig, Monitor } from './config';
 
 // ---------------------------------------------------------------- host/CLI → trainer
@@ -286,4 +287,27 @@ export function isTrainerCommand(m: unknown): m is TrainerCommand {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
   return t === 'start' || t === 'stop' || t === 'predict';
+}
+
+// ---------------------------------------------------------------- host ↔ compare webview (dist/compare.js)
+
+/** host → compare view: the runs to compare; the table is built by src/shared/compare.ts. */
+export interface CompareDataMessage { type: 'compare'; table: CompareTable; curves: CompareCurves[] }
+
+export type ToCompareView = CompareDataMessage;
+
+/** compare view → host: loaded; answer with a CompareDataMessage. */
+export interface CompareReadyMessage { type: 'ready' }
+/** compare view → host: show this run (a folder id from the table) in the Dashboard. */
+export interface CompareOpenRunMessage { type: 'openRun'; id: string }
+
+export type FromCompareView = CompareReadyMessage | CompareOpenRunMessage;
+
+/** Messages from a webview are untrusted: only these shapes are acted on. */
+export function isFromCompareView(m: unknown): m is FromCompareView {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const r = m as Record<string, unknown>;
+  const keys = Object.keys(r).sort().join(',');
+  if (r.type === 'ready') return keys === 'type';
+  return r.type === 'openRun' && keys === 'id,type' && typeof r.id === 'string' && r.id.length > 0 && r.id.length < 300;
 }

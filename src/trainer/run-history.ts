@@ -87,6 +87,11 @@ export function listRunRecords(root: string, opts: { liveDirs?: ReadonlySet<stri
   return sortNewestFirst(runs);
 }
 
+/** config.json as written (not resolved); undefined when it is missing or not JSON. */
+export function readRunConfigJson(dir: string): unknown {
+  return readJson(join(dir, RUN_FILES.config)) ?? undefined;
+}
+
 export function readRunMeta(dir: string): RunMeta {
   return parseRunMeta(readJson(join(dir, META_FILE)));
 }
