@@ -191,7 +191,7 @@ test('augmentation: reproducible with the seed, and validation and test metrics 
   const accuracy = (images: Uint8Array, labels: Uint8Array) =>
     tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [labels.length, 28, 28, 1]);
-      const predicted = (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
+      const predicted = Array.from((model.predict(x) as tf.Tensor).argMax(-1).dataSync());
       return predicted.reduce((n, p, i) => n + (p === labels[i] ? 1 : 0), 0) / labels.length;
     });
   const valAcc = accuracy(sample.trainImages.subarray(6400 * 784), sample.trainLabels.subarray(6400));
