@@ -65,6 +65,20 @@ export interface DatasetEvent extends EventBase {
   test: number;
   imageShape: [number, number, number];
   classNames: string[];
+  /** Images per class (index = class) in each split. Absent in logs written before it existed. */
+  classCounts?: { train: number[]; validation: number[]; test: number[] };
+  /** A few training images for the dataset explorer (the first of each class), in encodeDigit form. */
+  examples?: DatasetExamples;
+}
+
+/** Training images shown by the dataset explorer; parallel arrays. */
+export interface DatasetExamples {
+  split: 'train';
+  /** Indices into the training images. */
+  indices: number[];
+  labels: number[];
+  /** 28×28 bytes per image, as src/shared/digits.ts encodeDigit writes them. */
+  images: string[];
 }
 
 export interface LayerSummary {
@@ -80,6 +94,8 @@ export interface ModelEvent extends EventBase {
   layers: LayerSummary[];
   totalParams: number;
   trainableParams: number;
+  /** Weights no optimizer updates (batch normalisation's moving statistics); older logs: total − trainable. */
+  nonTrainableParams?: number;
 }
 
 /** trainer → host: training progress inside an epoch; throttled to about 10 a second. */
@@ -165,10 +181,29 @@ export interface EvaluationEvent extends EventBase {
   perClassAccuracy: number[];
   /** Test indices of wrong predictions, most confident first (at most 100). */
   misclassified: { index: number; label: number; predicted: number; confidence: number }[];
+  /**
+   * Test images behind the confusion matrix and the misclassified list, bounded: those in
+   * `misclassified`, the most confident mistakes of each off-diagonal cell, the least confident
+   * right ones of each class. Absent in logs written before it existed.
+   */
+  examples?: EvaluationExample[];
 }
 
-/** trainer → host: the answer to a PredictCommand. */
-export interface PredictionEvent extends EventBase { type: 'prediction'; id: number; probabilities: number[] }
+/** One test image with the model's three most probable classes. */
+export interface EvaluationExample {
+  /** Index into the test set. */
+  index: number;
+  label: number;
+  predicted: number;
+  /** The three most probable classes, most probable first, and their probabilities. */
+  top: number[];
+  topProbabilities: number[];
+  /** 28×28 bytes, as src/shared/digits.ts encodeDigit writes them. */
+  image: string;
+}
+
+/** trainer/predictor → host: the answer to a PredictCommand; `error` (and no probabilities) when there is no model to ask. */
+export interface PredictionEvent extends EventBase { type: 'prediction'; id: number; probabilities: number[]; error?: string }
 
 export type RunStatus = 'completed' | 'cancelled' | 'failed';
 
@@ -205,6 +240,30 @@ export type TrainerEventType = TrainerEvent['type'];
 /** An event before the trainer stamps it. */
 export type TrainerEventBody = TrainerEvent extends infer E ? (E extends TrainerEvent ? Omit<E, 'time'> : never) : never;
 
+// ---------------------------------------------------------------- host ↔ predictor (dist/predictor.js)
+
+/** host → predictor: load the model saved in this folder (model.json + weights), replacing any other. */
+export interface LoadModelCommand { type: 'loadModel'; modelDir: string }
+
+export type PredictorCommand = LoadModelCommand | PredictCommand;
+
+/** predictor → host: the model in modelDir is loaded and warmed up, or `error` says why not. */
+export interface ModelLoadedEvent extends EventBase {
+  type: 'modelLoaded';
+  modelDir: string;
+  backend?: string;
+  error?: string;
+}
+
+export type PredictorEvent = ModelLoadedEvent | PredictionEvent | LogEvent;
+
+export function isPredictorCommand(m: unknown): m is PredictorCommand {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  if (o.type === 'loadModel') return typeof o.modelDir === 'string';
+  return o.type === 'predict' && typeof o.id === 'number' && Array.isArray(o.pixels);
+}
+
 // ---------------------------------------------------------------- host ↔ webview
 
 /** What the view shows about a run besides its events. */
@@ -226,8 +285,8 @@ export interface ShowRunMessage { type: 'showRun'; run: RunInfo | null }
 export interface EventsMessage { type: 'events'; runId: string; events: TrainerEvent[] }
 /** host → webview: whether Train or Stop makes sense right now. */
 export interface SessionMessage { type: 'session'; state: 'idle' | 'training' | 'stopping' }
-/** host → webview: the answer to a PredictRequest. */
-export interface PredictionMessage { type: 'prediction'; id: number; probabilities: number[] }
+/** host → webview: the answer to a PredictRequest; `error` (and no probabilities) when the run's model cannot answer. */
+export interface PredictionMessage { type: 'prediction'; id: number; probabilities: number[]; error?: string }
 
 export type ToWebview = ShowRunMessage | EventsMessage | SessionMessage | PredictionMessage;
 
@@ -243,14 +302,50 @@ export interface OpenRunRequest { type: 'openRun' }
 /** webview → host: the user wants mnist.config.json created (MNIST: Create Config). */
 export interface CreateConfigRequest { type: 'createConfig' }
 
-export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest;
+/** webview → host: classify this drawn digit (784 values in 0..1, row-major 28×28) with the shown run's model. */
+export interface PredictRequest { type: 'predict'; id: number; pixels: number[] }
+
+export type ExportFormat = 'png' | 'svg' | 'csv';
+
+/**
+ * webview → host: save a chart (png: a data:image/png;base64 URL, svg: the markup) or its data
+ * (csv: the text). The host asks where with a save dialog and writes only there.
+ */
+export interface ExportRequest { type: 'export'; format: ExportFormat; fileName: string; data: string }
+
+export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest | PredictRequest | ExportRequest;
+
+/** Largest export the host accepts: a full-HD PNG at twice the pixel ratio stays well under it. */
+export const MAX_EXPORT_CHARS = 16 * 1024 * 1024;
 
 /** Messages from a webview are untrusted: only these shapes are acted on. */
 export function isFromWebview(m: unknown): m is FromWebview {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
   const keys = Object.keys(m);
   const t = (m as { type?: unknown }).type;
+  if (t === 'predict') return isPredictRequest(m as Record<string, unknown>, keys);
+  if (t === 'export') return isExportRequest(m as Record<string, unknown>, keys);
   return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun' || t === 'createConfig');
+}
+
+function isPredictRequest(o: Record<string, unknown>, keys: string[]): boolean {
+  if (keys.length !== 3 || !Number.isSafeInteger(o.id) || (o.id as number) < 0) return false;
+  const p = o.pixels;
+  if (!Array.isArray(p) || p.length !== 784) return false;
+  for (const v of p) if (typeof v !== 'number' || !(v >= 0 && v <= 1)) return false;
+  return true;
+}
+
+function isExportRequest(o: Record<string, unknown>, keys: string[]): boolean {
+  if (keys.length !== 4 || typeof o.data !== 'string' || typeof o.fileName !== 'string') return false;
+  const { format, fileName, data } = o as { format: unknown; fileName: string; data: string };
+  if (format !== 'png' && format !== 'svg' && format !== 'csv') return false;
+  // A suggested name only (the user picks the folder and may rename): no path, no dot files.
+  if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/.test(fileName) || !fileName.toLowerCase().endsWith(`.${format}`)) return false;
+  if (data.length === 0 || data.length > MAX_EXPORT_CHARS) return false;
+  if (format === 'png') return /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/.test(data);
+  if (format === 'svg') return /^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(data);
+  return !data.includes('\u0000');
 }
 
 /** summary.json in a run folder. */

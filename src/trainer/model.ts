@@ -57,6 +57,7 @@ export function summarizeModel(model: tf.LayersModel): Omit<ModelEvent, 'type' |
     outputShape: (Array.isArray(l.outputShape[0]) ? l.outputShape[0] : l.outputShape) as (number | null)[],
     params: l.countParams(),
   }));
-  const trainableParams = model.trainableWeights.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
-  return { layers, totalParams: model.countParams(), trainableParams };
+  const count = (weights: tf.LayerVariable[]) => weights.reduce((s, w) => s + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+  const trainableParams = count(model.trainableWeights);
+  return { layers, totalParams: model.countParams(), trainableParams, nonTrainableParams: count(model.nonTrainableWeights) };
 }

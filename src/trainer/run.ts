@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { datasetOverview, evaluationExamples } from '../shared/explore';
 import { evaluatePredictions } from '../shared/metrics';
 import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody } from '../shared/protocol';
 import { summarizeRun } from '../shared/summary';
@@ -159,6 +160,7 @@ export async function runTraining(
       test: dataset.testLabels.length,
       imageShape: [...IMAGE_SHAPE],
       classNames: dataset.classNames,
+      ...datasetOverview(dataset.trainImages, dataset.trainLabels, data.xTrain.shape[0], dataset.testLabels),
     });
 
     const model = buildModel(cmd.config);
@@ -234,7 +236,7 @@ export async function runTraining(
       const xTest = toImageTensor(dataset.testImages, 0, dataset.testLabels.length);
       tensors.push(xTest);
       const probs = predictProbabilities(model, xTest);
-      emit({ type: 'evaluation', ...evaluatePredictions(probs, dataset.testLabels) });
+      emit({ type: 'evaluation', ...evaluatePredictions(probs, dataset.testLabels), examples: evaluationExamples(probs, dataset.testLabels, dataset.testImages) });
     }
     await saveModel(model, join(cmd.runDir, RUN_FILES.model));
   } catch (err) {
