@@ -3,12 +3,15 @@
 // streams the live ones. The view keeps no state the event log lacks.
 import * as vscode from 'vscode';
 import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFromWebview } from '../shared/protocol';
+import { DashboardTools } from './dashboard-tools';
 import type { TrainingSession } from './training-session';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 
 export interface ShownRun {
   info: RunInfo;
   events: TrainerEvent[];
+  /** The run folder, where its model is saved (draw-a-digit, chart exports). */
+  dir?: string;
 }
 
 export interface DashboardActions {
@@ -24,6 +27,7 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
   private shown: ShownRun | undefined;
   private panel: vscode.WebviewPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly tools: DashboardTools;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -31,11 +35,14 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
     private readonly actions: DashboardActions,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.tools = new DashboardTools(extensionUri, log);
     this.disposables.push(
-      session.onDidStartRun((run) => this.show({ info: run.info, events: run.events })),
+      this.tools,
+      session.onDidStartRun((run) => this.show({ info: run.info, events: run.events, dir: run.dir })),
       session.onDidEvent(({ run, event }) => {
         if (this.shown?.info.id !== run.info.id) return;
         this.post({ type: 'events', runId: run.info.id, events: [event] });
+        this.tools.onEvent(event);
       }),
       session.onDidChange(() => this.post({ type: 'session', state: session.state })),
     );
@@ -44,6 +51,7 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
   /** Shows a run (live or from disk) in every open dashboard. */
   show(run: ShownRun): void {
     this.shown = run;
+    this.tools.showRun(run);
     for (const w of this.webviews) this.replay(w);
   }
 
@@ -78,9 +86,11 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
       title: 'MNIST Training',
     });
     this.webviews.add(webview);
+    this.tools.viewOpened(1);
     const sub = webview.onDidReceiveMessage((m: unknown) => this.onMessage(webview, m));
     onDidDispose(() => {
       this.webviews.delete(webview);
+      this.tools.viewOpened(-1);
       sub.dispose();
     });
   }
@@ -106,6 +116,12 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
         break;
       case 'createConfig':
         this.actions.createConfig();
+        break;
+      case 'predict':
+        void this.tools.predict(msg).then((answer) => webview.postMessage(answer));
+        break;
+      case 'export':
+        void this.tools.export(msg);
         break;
     }
   }

@@ -118,6 +118,6 @@ async function openRun(context: vscode.ExtensionContext, dashboard: Dashboard): 
     { title: 'MNIST: Open Run', matchOnDescription: true, matchOnDetail: true },
   );
   if (!pick) return;
-  dashboard.show({ info: pick.run.info, events: store.events(pick.run.dir) });
+  dashboard.show({ info: pick.run.info, events: store.events(pick.run.dir), dir: pick.run.dir });
   await vscode.commands.executeCommand(`${Dashboard.viewId}.focus`);
 }

@@ -1,0 +1,93 @@
+// The dashboard's requests beyond train/stop: draw-a-digit predictions with the shown run's saved
+// model (in the predictor process, kept warm while a dashboard is open) and chart exports.
+import * as vscode from 'vscode';
+import type { DoneEvent, ExportRequest, PredictionMessage, PredictRequest, TrainerEvent } from '../shared/protocol';
+import { saveExport } from './export';
+import { PredictorClient, savedModelDir } from './predictor';
+
+export interface ToolRun {
+  /** The run folder, when the host knows it; else the `done` event's runDir is used. */
+  dir?: string;
+  events: readonly TrainerEvent[];
+}
+
+const NO_MODEL_LIVE = 'The model is saved when training ends; draw again then.';
+const NO_MODEL = 'This run has no saved model to ask (it failed before saving one).';
+
+export class DashboardTools implements vscode.Disposable {
+  private readonly predictor: PredictorClient;
+  private run: ToolRun | undefined;
+  private viewsOpen = 0;
+
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
+    this.predictor = new PredictorClient(vscode.Uri.joinPath(extensionUri, 'dist', 'predictor.js').fsPath, (level, message) => log[level](message));
+  }
+
+  /** The dashboard shows another run. */
+  showRun(run: ToolRun | undefined): void {
+    this.run = run;
+    this.warm();
+  }
+
+  /** A live event of the shown run: its model is on disk once `done` arrives. */
+  onEvent(event: TrainerEvent): void {
+    if (event.type === 'done') this.warm(true);
+  }
+
+  /** A dashboard webview opened (+1) or closed (−1); the predictor lives while one is open. */
+  viewOpened(delta: 1 | -1): void {
+    this.viewsOpen = Math.max(0, this.viewsOpen + delta);
+    if (this.viewsOpen === 0) this.predictor.stop();
+    else this.warm();
+  }
+
+  async predict(req: PredictRequest): Promise<PredictionMessage> {
+    const dir = this.modelDir();
+    if (!dir) return { type: 'prediction', id: req.id, probabilities: [], error: this.ended() ? NO_MODEL : NO_MODEL_LIVE };
+    const result = await this.predictor.predict(dir, req.pixels);
+    return { type: 'prediction', id: req.id, ...('error' in result ? { probabilities: [], error: result.error } : result) };
+  }
+
+  /** Save dialog (beside the shown run by default), then the write; only the file the user picked. */
+  async export(req: ExportRequest): Promise<void> {
+    const base = this.runDir() ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    try {
+      const saved = await saveExport(req, {
+        pick: (fileName, filters) =>
+          vscode.window.showSaveDialog({
+            title: 'MNIST: Save Chart',
+            defaultUri: base ? vscode.Uri.joinPath(vscode.Uri.file(base), fileName) : undefined,
+            filters,
+          }),
+        write: (uri, bytes) => vscode.workspace.fs.writeFile(uri, bytes),
+      });
+      if (saved) vscode.window.setStatusBarMessage(`$(check) Saved ${vscode.workspace.asRelativePath(saved)}`, 4000);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`MNIST: could not save ${req.fileName}: ${(err as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    this.predictor.dispose();
+  }
+
+  private warm(reload = false): void {
+    const dir = this.viewsOpen > 0 ? this.modelDir() : null;
+    if (dir) this.predictor.warm(dir, reload);
+  }
+
+  private runDir(): string | undefined {
+    if (!this.run) return undefined;
+    if (this.run.dir) return this.run.dir;
+    const done = this.run.events.filter((e): e is DoneEvent => e.type === 'done').at(-1);
+    return done?.runDir;
+  }
+
+  private ended(): boolean {
+    return this.run?.events.some((e) => e.type === 'done') ?? false;
+  }
+
+  private modelDir(): string | null {
+    return savedModelDir(this.runDir());
+  }
+}
