@@ -4,24 +4,10 @@
 // With x as [c, h, w, b] (batch ↔ channels) and dy as a filter [oh, ow, b, o], that is a conv
 // with stride 1 and dilation s whose output [c, kh, kw, o] is dW transposed.
 import * as tf from '@tensorflow/tfjs';
-import type {
-  Conv2DBackpropFilterAttrs,
-  KernelConfig,
-  KernelFunc,
-  NamedAttrMap,
-  NamedTensorInfoMap,
-  NamedTensorMap,
-  Tensor,
-  TensorInfo,
-} from '@tensorflow/tfjs';
+import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
+import { run } from './heap';
 
 type Pairs = [[number, number], [number, number], [number, number], [number, number]];
-
-/** Runs a registered kernel of the active backend; the caller disposes what it returns. */
-export function run(kernelName: string, inputs: NamedTensorInfoMap, attrs: object): Tensor {
-  // Kernel inputs arrive as Tensors at run time; the engine only reads dataId/shape/dtype.
-  return tf.engine().runKernel(kernelName, inputs as unknown as NamedTensorMap, attrs as NamedAttrMap);
-}
 
 export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };

@@ -5,7 +5,7 @@
 // Other cases (strides > 1, NCHW, padding wider than the filter) go to the original kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
-import { run } from './conv2d-backprop-filter';
+import { run } from './heap';
 
 /** Wraps wasm's own kernel: the fast path where it applies, `original` elsewhere. */
 export function conv2dBackpropInputWasm(original: KernelFunc): KernelFunc {

@@ -1,0 +1,154 @@
+// Our wasm kernels (BatchMatMul with transposed operands, Slice) against tfjs's cpu backend,
+// on real digits: ../shared/datasets/mnist-10k where present, else the bundled mnist-sample.
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { initBackend } from '../../src/trainer/backend';
+import { registerWasmKernels } from '../../src/trainer/kernels/wasm';
+import { distDir, mnist10kDir } from '../helpers/paths';
+
+const PIXELS = 784;
+
+/** The first `count` training digits in 0..1 and their labels. */
+function loadDigits(count: number): { images: Float32Array; labels: Uint8Array; source: string } {
+  const dir = [mnist10kDir, join(distDir, 'data', 'mnist-sample')].find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')));
+  assert.ok(dir, 'no digits: run npm run build (it builds dist/data/mnist-sample)');
+  const bytes = gunzipSync(readFileSync(join(dir, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + count * PIXELS);
+  const labels = gunzipSync(readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'))).subarray(8, 8 + count);
+  return { images: Float32Array.from(bytes, (b) => b / 255), labels: Uint8Array.from(labels), source: dir };
+}
+
+/** Deterministic values in ±scale (a small LCG), the same on both backends. */
+function values(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
+  }
+  return out;
+}
+
+/** f on cpu and on wasm (our kernels registered); max |wasm − cpu| / max |cpu|, and the outputs' shapes must agree. */
+async function compare(f: () => tf.Tensor): Promise<number> {
+  await initBackend('cpu');
+  const cpu = tf.tidy(f);
+  const cpuValues = Float32Array.from(cpu.dataSync());
+  const cpuShape = cpu.shape;
+  cpu.dispose();
+  await initBackend('wasm');
+  const wasm = tf.tidy(f);
+  assert.deepEqual(wasm.shape, cpuShape);
+  const wasmValues = wasm.dataSync();
+  wasm.dispose();
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < cpuValues.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(cpuValues[i] - wasmValues[i]));
+    maxRef = Math.max(maxRef, Math.abs(cpuValues[i]));
+  }
+  assert.ok(maxRef > 0, 'the reference is all zeros: the case tests nothing');
+  return maxDiff / maxRef;
+}
+
+describe('wasm BatchMatMul and Slice kernels', () => {
+  let digits: ReturnType<typeof loadDigits>;
+  before(() => {
+    digits = loadDigits(64);
+  });
+
+  test('are registered once wasm is chosen, and registering again changes nothing', async (t) => {
+    t.diagnostic(`digits from ${digits.source}`);
+    await initBackend('wasm');
+    const names = ['BatchMatMul', 'Slice'];
+    const kernels = names.map((n) => tf.getKernel(n, 'wasm'));
+    assert.ok(kernels[0]?.setupFunc, "wasm's own setup stays, for the fallback path");
+    registerWasmKernels();
+    assert.deepEqual(names.map((n) => tf.getKernel(n, 'wasm')), kernels);
+  });
+
+  // The dense layers' products: x [32,784] (digits), W [784,128], dy [32,128].
+  const x = () => tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
+  const w = () => tf.tensor2d(values(PIXELS * 128, 3, 0.05), [PIXELS, 128]);
+  const dy = () => tf.tensor2d(values(32 * 128, 5), [32, 128]);
+  const products: [string, () => tf.Tensor][] = [
+    ['x·W (untransposed: wasm own path)', () => tf.matMul(x(), w())],
+    ['xᵀ·dy (a dense kernel gradient)', () => tf.matMul(x(), dy(), true, false)],
+    ['dy·Wᵀ (a dense input gradient)', () => tf.matMul(dy(), w(), false, true)],
+    ['Wᵀ·xᵀ (both transposed)', () => tf.matMul(w(), x(), true, true)],
+    ['rank 3 with batch 1, transposeA', () => tf.matMul(x().reshape([1, 32, PIXELS]), dy().reshape([1, 32, 128]), true, false)],
+    ['rank 3 with batch 2, transposeB (fallback)', () => tf.matMul(x().reshape([2, 16, PIXELS]), w().transpose().reshape([1, 128, PIXELS]).tile([2, 1, 1]), false, true)],
+  ];
+  for (const [name, f] of products) {
+    test(`matMul equals cpu within 1e-5: ${name}`, async () => {
+      const err = await compare(f);
+      assert.ok(err < 1e-5, `relative error ${err.toExponential(2)}`);
+    });
+  }
+
+  const images = () => tf.tensor4d(digits.images, [64, 28, 28, 1]);
+  const slices: [string, () => tf.Tensor][] = [
+    ['a batch of rows (contiguous)', () => images().slice([32, 0, 0, 0], [16, -1, -1, -1])],
+    ['a crop of every image (strided)', () => images().slice([3, 5, 4, 0], [10, 17, 19, 1])],
+    ['columns of a matrix (short inner rows)', () => images().reshape([64, PIXELS]).slice([0, 300], [64, 5])],
+    ['long inner rows', () => images().reshape([64 * 28, 28]).slice([100, 2], [300, 24])],
+    ['int32 labels', () => tf.tensor1d(Array.from(digits.labels), 'int32').slice([10], [20]).cast('float32')],
+    ['a small block of rank 5', () => images().reshape([4, 16, 28, 28, 1]).slice([1, 2, 12, 10, 0], [1, 1, 3, 5, 1])],
+  ];
+  for (const [name, f] of slices) {
+    test(`slice equals cpu exactly: ${name}`, async () => {
+      assert.equal(await compare(f), 0);
+    });
+  }
+
+  test('an empty slice is empty', async () => {
+    await initBackend('wasm');
+    const t = tf.tensor2d(digits.images.subarray(0, 4 * PIXELS), [4, PIXELS]);
+    const empty = t.slice([2, 0], [0, PIXELS]);
+    assert.deepEqual(empty.shape, [0, PIXELS]);
+    tf.dispose([t, empty]);
+  });
+
+  test('dense-layer gradients through fit-like steps equal cpu within 1e-4', async () => {
+    const gradients = () => {
+      const xs = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
+      const ys = tf.oneHot(tf.tensor1d(Array.from(digits.labels.subarray(0, 32)), 'int32'), 10);
+      const w1 = tf.variable(tf.tensor2d(values(PIXELS * 64, 11, 0.05), [PIXELS, 64]));
+      const w2 = tf.variable(tf.tensor2d(values(64 * 10, 13, 0.2), [64, 10]));
+      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(ys, xs.matMul(w1).relu().matMul(w2)) as tf.Scalar, [w1, w2]);
+      const out = tf.concat([grads[w1.name].flatten(), grads[w2.name].flatten()]);
+      tf.dispose([w1, w2]);
+      return out;
+    };
+    const err = await compare(gradients);
+    assert.ok(err < 1e-4, `relative error ${err.toExponential(2)}`);
+  });
+
+  test('leak no tensors and no backend data', async () => {
+    await initBackend('wasm');
+    const a = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
+    const b = tf.tensor2d(values(32 * 128, 5), [32, 128]);
+    const run = () =>
+      tf.tidy(() => {
+        tf.matMul(a, b, true, false);
+        tf.matMul(b, a.slice([0, 0], [32, 128]), false, true);
+        a.slice([1, 3], [7, 9]);
+      });
+    run();
+    const before = tf.memory();
+    // IS_TEST makes the engine check each kernel for data it left behind (and throw).
+    tf.env().set('IS_TEST', true);
+    try {
+      run();
+    } finally {
+      tf.env().set('IS_TEST', false);
+    }
+    const after = tf.memory();
+    assert.equal(after.numTensors, before.numTensors);
+    assert.equal(after.numDataBuffers, before.numDataBuffers);
+    tf.dispose([a, b]);
+  });
+});
