@@ -1,4 +1,5 @@
-// Our wasm kernels (BatchMatMul with transposed operands, Slice) against tfjs's cpu backend,
+// Our wasm kernels (BatchMatMul with transposed operands, Slice, Sum over leading axes,
+// MaxPoolGrad) against tfjs's cpu backend,
 // on real digits: ../shared/datasets/mnist-10k where present, else the bundled mnist-sample.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
@@ -54,7 +55,7 @@ async function compare(f: () => tf.Tensor): Promise<number> {
   return maxDiff / maxRef;
 }
 
-describe('wasm BatchMatMul and Slice kernels', () => {
+describe('wasm BatchMatMul, Slice, Sum and MaxPoolGrad kernels', () => {
   let digits: ReturnType<typeof loadDigits>;
   before(() => {
     digits = loadDigits(64);
@@ -63,9 +64,9 @@ describe('wasm BatchMatMul and Slice kernels', () => {
   test('are registered once wasm is chosen, and registering again changes nothing', async (t) => {
     t.diagnostic(`digits from ${digits.source}`);
     await initBackend('wasm');
-    const names = ['BatchMatMul', 'Slice'];
+    const names = ['BatchMatMul', 'Slice', 'Sum', 'MaxPoolGrad'];
     const kernels = names.map((n) => tf.getKernel(n, 'wasm'));
-    assert.ok(kernels[0]?.setupFunc, "wasm's own setup stays, for the fallback path");
+    assert.ok(kernels[0]?.setupFunc && kernels[2]?.setupFunc, "wasm's own setup stays, for the fallback paths");
     registerWasmKernels();
     assert.deepEqual(names.map((n) => tf.getKernel(n, 'wasm')), kernels);
   });
@@ -112,6 +113,45 @@ describe('wasm BatchMatMul and Slice kernels', () => {
     tf.dispose([t, empty]);
   });
 
+  // Ours adds in float64 in cpu's order, so it matches cpu to the last bit; wasm's own adds in float32.
+  const sums: [string, number, () => tf.Tensor][] = [
+    ['a conv bias gradient: all axes but channels', 0, () => tf.sum(images().mul(2).sub(1), [0, 1, 2])],
+    ['keepDims', 0, () => tf.sum(images(), [0, 1], true)],
+    ['a dense bias gradient: axis 0 of a matrix', 0, () => tf.sum(images().reshape([64, PIXELS]), 0)],
+    ['inner axes (wasm own path)', 1e-4, () => tf.sum(images(), [1, 2])],
+    ['everything (wasm own path)', 1e-4, () => tf.sum(images()).reshape([1])],
+  ];
+  for (const [name, tolerance, f] of sums) {
+    test(`sum equals cpu${tolerance ? ` within ${tolerance}` : ' exactly'}: ${name}`, async () => {
+      const err = await compare(f);
+      assert.ok(err <= tolerance, `relative error ${err.toExponential(2)}`);
+    });
+  }
+
+  // d(Σ maxPool(x)·w)/dx: where each window's gradient goes. Digits tie a lot (0 background,
+  // saturated strokes), so these check the first-maximum rule as well as the arithmetic.
+  const poolGradient = (x: () => tf.Tensor4D, size: number, stride: number, pad: 'valid' | 'same') => () => {
+    const xs = x();
+    const pooled = tf.maxPool(xs, size, stride, pad);
+    const w = tf.tensor(values(pooled.size, 17), pooled.shape);
+    return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, size, stride, pad).mul(w).sum())(xs);
+  };
+  const features = () =>
+    tf.tidy(() => tf.conv2d(images(), tf.tensor4d(values(9 * 8, 19, 0.5), [3, 3, 1, 8]), 1, 'valid').relu() as tf.Tensor4D);
+  const pools: [string, () => tf.Tensor][] = [
+    ['2×2 stride 2 on digits (ties at 0 and 1)', poolGradient(images, 2, 2, 'valid')],
+    ['2×2 stride 2 on relu features, odd size 13 (the CNN)', poolGradient(() => features().slice([0, 0, 0, 0], [64, 25, 25, 8]), 2, 2, 'valid')],
+    ['negative values', poolGradient(() => images().sub(0.75) as tf.Tensor4D, 2, 2, 'valid')],
+    ['3×3 stride 2 same (overlapping windows)', poolGradient(features, 3, 2, 'same')],
+    ['2×2 stride 1 valid (overlapping windows)', poolGradient(images, 2, 1, 'valid')],
+  ];
+  for (const [name, f] of pools) {
+    test(`maxPool gradient equals cpu within 1e-6: ${name}`, async () => {
+      const err = await compare(f);
+      assert.ok(err < 1e-6, `relative error ${err.toExponential(2)}`);
+    });
+  }
+
   test('dense-layer gradients through fit-like steps equal cpu within 1e-4', async () => {
     const gradients = () => {
       const xs = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
@@ -131,11 +171,15 @@ describe('wasm BatchMatMul and Slice kernels', () => {
     await initBackend('wasm');
     const a = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
     const b = tf.tensor2d(values(32 * 128, 5), [32, 128]);
+    const x4 = a.reshape([32, 28, 28, 1]);
     const run = () =>
       tf.tidy(() => {
         tf.matMul(a, b, true, false);
         tf.matMul(b, a.slice([0, 0], [32, 128]), false, true);
         a.slice([1, 3], [7, 9]);
+        tf.sum(x4, [0, 1, 2]);
+        tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').sum())(x4);
+        tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 3, 2, 'same').sum())(x4);
       });
     run();
     const before = tf.memory();
@@ -149,6 +193,6 @@ describe('wasm BatchMatMul and Slice kernels', () => {
     const after = tf.memory();
     assert.equal(after.numTensors, before.numTensors);
     assert.equal(after.numDataBuffers, before.numDataBuffers);
-    tf.dispose([a, b]);
+    tf.dispose([a, b, x4]);
   });
 });

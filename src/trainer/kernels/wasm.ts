@@ -4,7 +4,9 @@ import { batchMatMulWasm } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
 import { wrapWasmKernel } from './heap';
+import { maxPoolGradWasm } from './max-pool-grad';
 import { sliceWasm } from './slice';
+import { sumWasm } from './sum';
 
 /** Registers our wasm kernels; calling it again does nothing. */
 export function registerWasmKernels(): void {
@@ -15,4 +17,7 @@ export function registerWasmKernels(): void {
   wrapWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
   wrapWasmKernel('BatchMatMul', batchMatMulWasm);
   wrapWasmKernel('Slice', sliceWasm);
+  wrapWasmKernel('Sum', sumWasm);
+  // Replaced outright (the cpu semantics); wasm's own setup stays registered, unused.
+  wrapWasmKernel('MaxPoolGrad', () => maxPoolGradWasm);
 }
