@@ -1,17 +1,25 @@
 // The Dashboard webview (sidebar view and editor panel): messages in, fold, render from state.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import type { FromWebview } from '../src/shared/protocol';
-import { accuracyChartOption, FALLBACK_THEME, lossChartOption, type ChartOption, type ChartTheme } from './charts';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import type { ExportFormat, FromWebview } from '../src/shared/protocol';
+import { Chart, chartFigure } from './chart-host';
+import { accuracyChartOption, lossChartOption } from './charts';
+import { chartCsv, type ChartId, exportFileName } from './csv';
+import { DatasetView } from './dataset-view';
+import { $, el } from './dom';
+import { DrawPad } from './draw-pad';
+import { FALLBACK_INSIGHT_THEME, type InsightTheme } from './eval-charts';
+import { EvaluationView, MisclassifiedView } from './evaluation-view';
 import { formatBytes, formatCount, formatDuration, formatPercent, splitMessage } from './format';
 import { cssColorToRgb, PredictionGrid, type Rgb } from './grid';
+import { renderModelDetails } from './model-view';
 import { applyMessage, displayStatus, initialState, isToWebview, plannedEpochs, type StatusKind, type ViewState } from './state';
 
-echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapContinuousComponent, CanvasRenderer, SVGRenderer]);
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -21,10 +29,14 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 /** UI preferences only; everything the view shows comes from the event log. */
-interface UiPrefs { modelOpen: boolean }
+interface UiPrefs {
+  /** Which collapsible sections are open, by data-testid; missing means the section's default. */
+  open: Record<string, boolean>;
+}
 
 const vscode = acquireVsCodeApi();
-const prefs: UiPrefs = { modelOpen: false, ...(vscode.getState() as Partial<UiPrefs> | undefined) };
+const saved = vscode.getState() as Partial<UiPrefs> & { modelOpen?: boolean } | undefined;
+const prefs: UiPrefs = { open: { ...(saved?.modelOpen !== undefined ? { 'model-details': saved.modelOpen } : {}), ...saved?.open } };
 
 const STATUS_TEXT: Record<StatusKind, string> = {
   idle: 'No run',
@@ -36,17 +48,17 @@ const STATUS_TEXT: Record<StatusKind, string> = {
   failed: 'Failed',
 };
 
-function $(testid: string): HTMLElement {
-  const el = document.querySelector<HTMLElement>(`[data-testid="${testid}"]`);
-  if (!el) throw new Error(`missing element ${testid}`);
-  return el;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
+/** A collapsible section; open unless the user closed it (remembered per section). */
+function section(testid: string, title: string, bodyTestid: string, extraClass = ''): HTMLDetailsElement {
+  const d = el('details', { class: `section ${extraClass}`.trim(), 'data-testid': testid },
+    el('summary', { 'data-testid': `${testid}-title` }, title),
+    el('div', { class: 'section-body', 'data-testid': bodyTestid }));
+  d.open = prefs.open[testid] ?? true;
+  d.addEventListener('toggle', () => {
+    prefs.open[testid] = d.open;
+    vscode.setState(prefs);
+  });
+  return d;
 }
 
 // ---------------------------------------------------------------- skeleton, built once
@@ -90,16 +102,16 @@ function buildSkeleton(root: HTMLElement): void {
         el('span', { 'data-testid': 'eta' })),
       el('vscode-progress-bar', { 'data-testid': 'batch-progress', 'aria-label': 'Batches in this epoch' })),
     el('section', { class: 'charts', 'data-testid': 'charts' },
-      el('figure', { class: 'chart' }, el('figcaption', {}, 'Accuracy'),
-        el('div', { class: 'chart-canvas', 'data-testid': 'accuracy-chart', role: 'img', 'aria-label': 'Accuracy per epoch' })),
-      el('figure', { class: 'chart' }, el('figcaption', {}, 'Loss'),
-        el('div', { class: 'chart-canvas', 'data-testid': 'loss-chart', role: 'img', 'aria-label': 'Loss per epoch' }))),
+      chartFigure('accuracy', 'Accuracy', 'accuracy-chart', 'Accuracy per epoch').figure,
+      chartFigure('loss', 'Loss', 'loss-chart', 'Loss per epoch').figure),
     el('section', { class: 'samples', 'data-testid': 'samples' },
       el('h3', { 'data-testid': 'samples-title' }),
       el('div', { class: 'sample-grid', 'data-testid': 'sample-grid' })),
-    el('details', { class: 'model', 'data-testid': 'model-details' },
-      el('summary', {}, 'Model and data'),
-      el('div', { class: 'details-body', 'data-testid': 'details-body' })),
+    section('draw-section', 'Draw a digit', 'draw-body'),
+    section('evaluation-section', 'Evaluation on the test set', 'evaluation-body'),
+    section('misclassified-section', 'Misclassified', 'misclassified-body'),
+    section('dataset-section', 'Dataset', 'dataset-body'),
+    section('model-details', 'Model', 'details-body', 'model'),
   );
   root.addEventListener('click', (ev) => {
     const target = (ev.target as HTMLElement).closest<HTMLElement>('[data-action]');
@@ -108,23 +120,22 @@ function buildSkeleton(root: HTMLElement): void {
     const action = target.dataset.action;
     if (action === 'train' || action === 'stop' || action === 'openRun' || action === 'createConfig') vscode.postMessage({ type: action });
   });
-  const details = $('model-details') as HTMLDetailsElement;
-  details.open = prefs.modelOpen;
-  details.addEventListener('toggle', () => {
-    prefs.modelOpen = details.open;
-    vscode.setState(prefs);
+  root.addEventListener('click', (ev) => {
+    const button = (ev.target as HTMLElement).closest<HTMLElement>('[data-export]');
+    if (button) exportChart(button.dataset.chart as ChartId, button.dataset.export as ExportFormat);
   });
 }
 
 // ---------------------------------------------------------------- theme
 
-function readTheme(): { chart: ChartTheme; ink: Rgb } {
+function readTheme(): { chart: InsightTheme; ink: Rgb; background: string } {
   const cs = getComputedStyle(document.body);
   const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
-  const f = FALLBACK_THEME;
+  const f = FALLBACK_INSIGHT_THEME;
   const foreground = v('--vscode-foreground', f.foreground);
   const border = v('--vscode-editorWidget-border', v('--vscode-contrastBorder', f.gridLine));
-  const chart: ChartTheme = {
+  const chart: InsightTheme = {
+    ...FALLBACK_INSIGHT_THEME,
     foreground,
     muted: v('--vscode-descriptionForeground', f.muted),
     gridLine: border,
@@ -135,35 +146,15 @@ function readTheme(): { chart: ChartTheme; ink: Rgb } {
     batch: v('--vscode-charts-green', f.batch),
     fontFamily: v('--vscode-font-family', f.fontFamily),
     fontSize: parseFloat(v('--vscode-font-size', `${f.fontSize}px`)) || f.fontSize,
+    right: v('--vscode-testing-iconPassed', v('--vscode-charts-green', FALLBACK_INSIGHT_THEME.right)),
+    wrong: v('--vscode-testing-iconFailed', v('--vscode-errorForeground', FALLBACK_INSIGHT_THEME.wrong)),
+    test: v('--vscode-charts-green', FALLBACK_INSIGHT_THEME.test),
   };
-  return { chart, ink: cssColorToRgb(foreground, [204, 204, 204]) };
+  const background = v('--vscode-sideBar-background', v('--vscode-editor-background', document.body.classList.contains('vscode-light') ? '#ffffff' : '#1e1e1e'));
+  return { chart, ink: cssColorToRgb(foreground, [204, 204, 204]), background };
 }
 
 // ---------------------------------------------------------------- render
-
-class Chart {
-  private instance: echarts.ECharts | null = null;
-  private dataKey = '';
-  private styleKey = '';
-
-  constructor(private readonly container: HTMLElement, onShown: () => void) {
-    // A chart first drawn while hidden waits for its container to get a size.
-    new ResizeObserver(() => (this.instance ? this.instance.resize() : onShown())).observe(container);
-  }
-
-  /** Sets the option when its data changed; replaces everything only for a new run or theme, so a live update keeps an open tooltip. */
-  update(dataKey: string, styleKey: string, option: () => ChartOption): void {
-    if (dataKey === this.dataKey && styleKey === this.styleKey) return;
-    if (!this.instance) {
-      if (this.container.clientWidth === 0) return; // hidden: wait for the next render
-      this.instance = echarts.init(this.container, null, { renderer: 'canvas' });
-    }
-    const reset = styleKey !== this.styleKey;
-    this.dataKey = dataKey;
-    this.styleKey = styleKey;
-    this.instance.setOption(option(), { notMerge: reset });
-  }
-}
 
 let state: ViewState = initialState();
 let theme = readTheme();
@@ -173,6 +164,10 @@ let framePending = false;
 let accuracyChart: Chart;
 let lossChart: Chart;
 let grid: PredictionGrid;
+let drawPad: DrawPad;
+let datasetView: DatasetView;
+let evaluationView: EvaluationView;
+let misclassifiedView: MisclassifiedView;
 
 function scheduleRender(): void {
   if (framePending) return;
@@ -190,6 +185,27 @@ function show(testid: string, visible: boolean): void {
 function setText(testid: string, text: string): void {
   const e = $(testid);
   if (e.textContent !== text) e.textContent = text;
+}
+
+// ---------------------------------------------------------------- export
+
+function chartsById(): Record<ChartId, Chart> {
+  return {
+    accuracy: accuracyChart,
+    loss: lossChart,
+    confusion: evaluationView.confusionChart,
+    'per-class': evaluationView.perClassChart,
+    'class-counts': datasetView.chart,
+  };
+}
+
+/** Sends the chart (PNG, SVG) or its data (CSV) to the host, which asks where to save it. */
+function exportChart(chart: ChartId, format: ExportFormat): void {
+  const c = chartsById()[chart];
+  if (!c) return;
+  const data = format === 'csv' ? chartCsv(state, chart) : format === 'png' ? c.png(theme.background) : c.svg(theme.background);
+  if (!data) return;
+  vscode.postMessage({ type: 'export', format, fileName: exportFileName(state.run?.id, chart, format), data });
 }
 
 function render(s: ViewState): void {
@@ -298,33 +314,26 @@ function render(s: ViewState): void {
   }
   grid.render(s.samples, theme.ink, s.dataset?.classNames);
 
-  show('model-details', hasRun && (s.model !== null || s.dataset !== null || s.backend !== null));
-  renderDetails(s);
-}
+  const styleKey2 = `${s.run?.id}|${themeVersion}`;
+  const names = s.dataset?.classNames ?? [];
 
-let detailsKey = '';
-function renderDetails(s: ViewState): void {
-  const key = `${s.run?.id}|${s.model !== null}|${s.dataset !== null}|${s.backend !== null}`;
-  if (key === detailsKey) return;
-  detailsKey = key;
-  const body = $('details-body');
-  body.replaceChildren();
-  if (s.dataset) {
-    const d = s.dataset;
-    body.append(el('p', {}, el('b', {}, d.name), ` from ${d.source}: ${formatCount(d.train)} train, ${formatCount(d.validation)} validation, ${formatCount(d.test)} test`));
-  }
-  if (s.backend) body.append(el('p', {}, el('b', {}, `Backend ${s.backend.name}`), `: ${s.backend.reason} (tfjs ${s.backend.tfjs})`));
-  if (s.run) body.append(el('p', {}, `Batch size ${s.run.batchSize}, ${s.run.epochs} epochs`));
-  if (s.model) {
-    const rows = s.model.layers.map((l) =>
-      el('tr', {}, el('td', {}, l.type), el('td', {}, `(${l.outputShape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`), el('td', { class: 'num' }, formatCount(l.params))));
-    body.append(
-      el('table', { class: 'layers', 'data-testid': 'model-summary' },
-        el('thead', {}, el('tr', {}, el('th', {}, 'Layer'), el('th', {}, 'Output shape'), el('th', { class: 'num' }, 'Params'))),
-        el('tbody', {}, ...rows),
-        el('tfoot', {}, el('tr', {}, el('td', { colspan: '2' }, 'Total'), el('td', { class: 'num' }, formatCount(s.model.totalParams))))),
-    );
-  }
+  // Draw a digit: the shown run's saved model answers; a live run saves it when training ends.
+  show('draw-section', hasRun);
+  const ended = s.ended || (s.run !== null && !s.run.live && s.eventCount > 0);
+  const drawStatus = !hasRun ? null : !ended ? 'The model is saved when training ends; you can draw then.' : status.kind === 'failed' ? 'This run failed; it may have no saved model to ask.' : null;
+  drawPad.setContext(s.run?.id ?? '', theme.ink, names, drawStatus);
+
+  show('evaluation-section', hasRun && s.evaluation !== null);
+  evaluationView.render(s, theme.chart, theme.ink, styleKey2);
+  show('misclassified-section', hasRun && s.evaluation !== null && s.evaluation.misclassified.length > 0);
+  misclassifiedView.render(s, theme.ink);
+  if (s.evaluation) setText('misclassified-section-title', `Misclassified (${formatCount(s.evaluation.misclassified.length)} most confident)`);
+
+  show('dataset-section', hasRun && s.dataset !== null);
+  datasetView.render(s, theme.chart, theme.ink, styleKey2);
+
+  show('model-details', hasRun && (s.model !== null || s.backend !== null));
+  renderModelDetails($('details-body'), s);
 }
 
 // ---------------------------------------------------------------- wiring
@@ -335,6 +344,10 @@ function start(): void {
   accuracyChart = new Chart($('accuracy-chart'), scheduleRender);
   lossChart = new Chart($('loss-chart'), scheduleRender);
   grid = new PredictionGrid($('sample-grid'));
+  drawPad = new DrawPad($('draw-body'), (req) => vscode.postMessage(req));
+  evaluationView = new EvaluationView($('evaluation-body'), scheduleRender);
+  misclassifiedView = new MisclassifiedView($('misclassified-body'));
+  datasetView = new DatasetView($('dataset-body'), scheduleRender);
 
   // VS Code swaps body classes (vscode-light/-dark/-high-contrast) and the variables on <html> on a theme change.
   const onTheme = (): void => {
@@ -349,6 +362,7 @@ function start(): void {
   window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     const msg = ev.data;
     if (!isToWebview(msg)) return;
+    if (msg.type === 'prediction') return drawPad.onPrediction(msg); // the pad's own answer, not part of the run
     state = applyMessage(state, msg);
     scheduleRender();
   });

@@ -1,5 +1,6 @@
 // The view's state: a pure fold over host messages and trainer events. No DOM here, so node tests run it.
-import type { LayerSummary, RunInfo, TrainerEvent, ToWebview } from '../src/shared/protocol';
+import { decodeDigit } from '../src/shared/digits';
+import type { EvaluationExample, LayerSummary, RunInfo, TrainerEvent, ToWebview } from '../src/shared/protocol';
 
 export type StatusKind = 'idle' | 'preparing' | 'downloading' | 'training' | 'completed' | 'cancelled' | 'failed';
 export type SessionState = 'idle' | 'training' | 'stopping';
@@ -67,6 +68,46 @@ export interface Evaluation {
   confusionMatrix: number[][];
   perClassAccuracy: number[];
   misclassified: { index: number; label: number; predicted: number; confidence: number }[];
+  /** Test images with their top-3 classes, sorted by index; empty for logs written before they were sent. */
+  examples: TestExample[];
+}
+
+/** A test image from the evaluation event, decoded. */
+export interface TestExample {
+  index: number;
+  label: number;
+  predicted: number;
+  top: number[];
+  topProbabilities: number[];
+  /** 28×28 bytes; null when the log's image is unreadable. */
+  pixels: Uint8Array | null;
+}
+
+/** A training image from the dataset event, decoded. */
+export interface DatasetExample {
+  index: number;
+  label: number;
+  pixels: Uint8Array | null;
+}
+
+export interface DatasetInfo {
+  name: string;
+  source: string;
+  train: number;
+  validation: number;
+  test: number;
+  classNames: string[];
+  imageShape: number[];
+  /** Per class; null for logs written before the trainer sent them. */
+  classCounts: { train: number[]; validation: number[]; test: number[] } | null;
+  examples: DatasetExample[];
+}
+
+export interface ModelInfo {
+  layers: LayerSummary[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
 }
 
 export interface DownloadProgress {
@@ -80,8 +121,8 @@ export interface ViewState {
   session: SessionState;
   status: ViewStatus;
   backend: { name: string; reason: string; threads: number; tfjs: string } | null;
-  dataset: { name: string; source: string; train: number; validation: number; test: number; classNames: string[] } | null;
-  model: { layers: LayerSummary[]; totalParams: number; trainableParams: number } | null;
+  dataset: DatasetInfo | null;
+  model: ModelInfo | null;
   progress: Progress;
   history: History;
   batches: BatchSeries;
@@ -187,12 +228,29 @@ function step(s: ViewState, e: TrainerEvent): void {
       s.status = { kind: 'downloading', message: 'Downloading the dataset; later runs use the cached copy.' };
       break;
     case 'dataset':
-      s.dataset = { name: e.name, source: e.source, train: e.train, validation: e.validation, test: e.test, classNames: e.classNames };
+      s.dataset = {
+        name: e.name,
+        source: e.source,
+        train: e.train,
+        validation: e.validation,
+        test: e.test,
+        classNames: e.classNames,
+        imageShape: e.imageShape ?? [28, 28, 1],
+        classCounts: e.classCounts ?? null,
+        examples: e.examples
+          ? e.examples.indices.map((index, i) => ({ index, label: e.examples!.labels[i], pixels: decodeDigit(e.examples!.images[i]) }))
+          : [],
+      };
       s.download = null;
       s.status = { kind: 'preparing', message: 'Building the model…' };
       break;
     case 'model':
-      s.model = { layers: e.layers, totalParams: e.totalParams, trainableParams: e.trainableParams };
+      s.model = {
+        layers: e.layers,
+        totalParams: e.totalParams,
+        trainableParams: e.trainableParams,
+        nonTrainableParams: e.nonTrainableParams ?? e.totalParams - e.trainableParams,
+      };
       s.status = { kind: 'preparing', message: 'Starting training…' };
       break;
     case 'batch':
@@ -211,6 +269,7 @@ function step(s: ViewState, e: TrainerEvent): void {
         confusionMatrix: e.confusionMatrix,
         perClassAccuracy: e.perClassAccuracy,
         misclassified: e.misclassified,
+        examples: (e.examples ?? []).map(testExample).sort((a, b) => a.index - b.index),
       };
       s.status = { kind: 'training', message: 'Saving the model…' };
       break;
@@ -225,6 +284,10 @@ function step(s: ViewState, e: TrainerEvent): void {
     case 'prediction':
       break;
   }
+}
+
+function testExample(x: EvaluationExample): TestExample {
+  return { index: x.index, label: x.label, predicted: x.predicted, top: x.top, topProbabilities: x.topProbabilities, pixels: decodeDigit(x.image) };
 }
 
 function onBatch(s: ViewState, e: Extract<TrainerEvent, { type: 'batch' }>): void {
@@ -354,7 +417,7 @@ export function isToWebview(m: unknown): m is ToWebview {
     case 'session':
       return o.state === 'idle' || o.state === 'training' || o.state === 'stopping';
     case 'prediction':
-      return typeof o.id === 'number' && Array.isArray(o.probabilities);
+      return typeof o.id === 'number' && Array.isArray(o.probabilities) && (o.error === undefined || typeof o.error === 'string');
     default:
       return false;
   }
