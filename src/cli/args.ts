@@ -15,6 +15,8 @@ export interface CliOptions {
   mirrors: string[];
   /** A cancelled or failed run folder to continue. */
   resume?: string;
+  /** Train CONFIG's "experiments" one after another. */
+  sweep?: boolean;
   help: boolean;
   version: boolean;
 }
@@ -39,6 +41,8 @@ Options:
   --mirror URL        a mirror base URL for downloads; repeat to try several in order
   --resume RUN_DIR    continue a cancelled or failed run from its last finished epoch, with its
                       own config (no CONFIG, --dataset, --preset, --epochs … with it)
+  --sweep             train CONFIG's "experiments" one after another (a list of named changes
+                      or a grid); the flags above set the base config, the experiments win
   -h, --help          show this help
   --version           show the version
 
@@ -109,6 +113,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--mirror':
         o.mirrors.push(value());
         break;
+      case '--sweep':
+        o.sweep = true;
+        break;
       case '--resume':
         o.resume = value();
         break;
@@ -125,6 +132,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         .filter((k) => o[k] !== undefined)
         .map((k) => `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`),
     ].filter((x): x is string => typeof x === 'string');
+    if (o.sweep) clash.push('--sweep');
     if (clash.length > 0) throw new UsageError(`--resume continues a run with the config it was started with, so it cannot be combined with ${clash.join(', ')}`);
   }
   return o;

@@ -12,6 +12,7 @@ import { createRunDir, readRunConfig } from '../trainer/run-folder';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
+import { runSweepCli } from './sweep';
 
 declare const __VERSION__: string | undefined;
 
@@ -95,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`mnist-train ${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
     return 0;
   }
+  if (o.sweep) return runSweepCli(o, { trainerPath: join(__dirname, 'trainer.js'), cacheDir: resolve(o.cacheDir ?? defaultCacheDir()) });
   const resumed = o.resume !== undefined ? resumeTarget(o.resume) : null;
   const { config, file, warnings } = resumed ?? (await loadConfig(o));
   for (const w of warnings) process.stderr.write(`warning: ${formatIssue(w, file)}\n`);

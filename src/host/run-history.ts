@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MnistConfigInput } from '../shared/config';
 import type { RunRecord } from '../shared/run-record';
+import { describeOutcome } from '../shared/sweep';
 import { RUN_FILES, readEvents } from '../trainer/run-folder';
 import { readRunConfigJson, updateRunMeta } from '../trainer/run-history';
 import { ComparePanel } from './compare-panel';
@@ -10,6 +11,7 @@ import type { Dashboard } from './dashboard';
 import { runInfo } from './run-store';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runs-view';
 import { readSettings } from './settings';
+import { SweepRunner } from './sweep-runner';
 import type { TrainingSession } from './training-session';
 
 const RELOAD_DELAY_MS = 400;
@@ -23,6 +25,7 @@ export interface RunHistoryContext {
   provider: RunsTreeProvider;
   view: vscode.TreeView<RunRecord>;
   compare: ComparePanel;
+  sweeps: SweepRunner;
 }
 
 function runsFolderOf(context: vscode.ExtensionContext): string | undefined {
@@ -177,6 +180,18 @@ async function trainAgain(h: RunHistoryContext, r: RunRecord): Promise<void> {
   await h.session.startConfig(raw as MnistConfigInput, folder);
 }
 
+/** MNIST: Run Sweep, then a notification with the outcome. */
+async function runSweep(h: RunHistoryContext, uri?: vscode.Uri): Promise<void> {
+  const result = await h.sweeps.run(uri);
+  if (!result) return;
+  const runs = result.runDirs.map((d) => h.provider.find(d)).filter((r): r is RunRecord => r !== undefined);
+  const actions = runs.length >= 2 ? ['Compare Runs'] : [];
+  const failed = result.outcome.results.some((r) => r.status === 'failed');
+  const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(`MNIST sweep ${result.id}: ${describeOutcome(result.outcome)}.`, ...actions);
+  if (choice === 'Compare Runs') h.compare.show(runs);
+}
+
 /** The watcher for the runs folder: a workspace-relative pattern when it is inside the workspace (it may not exist yet). */
 function watchRuns(root: string, onChange: () => void): vscode.Disposable {
   const folder = vscode.workspace.workspaceFolders?.find((f) => !path.relative(f.uri.fsPath, root).startsWith('..') && !path.isAbsolute(path.relative(f.uri.fsPath, root)));
@@ -206,7 +221,8 @@ export function registerRunHistory(
   });
   const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: false });
   const compare = new ComparePanel(context.extensionUri, (r) => void openRunInDashboard(h, r), log);
-  const h: RunHistoryContext = { context, session, dashboard, log, provider, view, compare };
+  const h: RunHistoryContext = { context, session, dashboard, log, provider, view, compare, sweeps: undefined as never };
+  h.sweeps = new SweepRunner(h);
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const reloadSoon = () => {
@@ -229,6 +245,7 @@ export function registerRunHistory(
     provider,
     view,
     h.compare,
+    h.sweeps,
     { dispose: () => watcher?.dispose() },
     { dispose: () => timer && clearTimeout(timer) },
     session.onDidStartRun(() => provider.reload()),
@@ -256,6 +273,8 @@ export function registerRunHistory(
     ),
     vscode.commands.registerCommand('mnist.runs.compare', onRuns(compareRuns, 'MNIST: Compare Runs — pick two or more', true)),
     vscode.commands.registerCommand('mnist.runs.compareConfigs', onRuns(compareConfigs, 'MNIST: Compare Configs — pick two runs', true)),
+    vscode.commands.registerCommand('mnist.runSweep', (uri?: vscode.Uri) => runSweep(h, uri)),
+    vscode.commands.registerCommand('mnist.stopSweep', () => h.sweeps.stop()),
     vscode.commands.registerCommand('mnist.runs.trainAgain', onRuns((hh, [r]) => trainAgain(hh, r), 'MNIST: Train Again from a Run’s Config', false)),
   );
   return h;

@@ -1,5 +1,6 @@
 // The shape of mnist.config.json, its defaults and the tutorial's presets.
 // The JSON schema (media/mnist.config.schema.json) carries the same defaults; a test keeps them equal.
+import type { ExperimentsInput } from './sweep';
 
 export const DATASETS = ['mnist', 'fashion-mnist', 'mnist-sample'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -98,6 +99,8 @@ export interface MnistConfigInput {
     lrSchedule?: Partial1<LrScheduleConfig>;
   };
   backend?: BackendName;
+  /** A sweep (src/shared/sweep.ts): runs of this config with values changed. Not part of the resolved config. */
+  experiments?: ExperimentsInput | null;
 }
 
 /** The config after defaults and presets: what a run records in its config.json. */
