@@ -1,0 +1,216 @@
+// The product in a real VS Code (code-server 4.100 = VS Code 1.100), driven through Chromium as a
+// person would: the command palette, the editor, the Problems panel and the sidebar Dashboard.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { RunSummary } from '../../src/shared/protocol';
+import { validateConfigText } from '../../src/shared/validate';
+import {
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openViewContainer, openWorkbench, paletteLabels, runCommand, screenshot,
+  startCodeServer, webviewFrame, type CodeServer,
+} from './harness';
+
+const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
+const vsix = process.env.MNIST_E2E_VSIX;
+const skip = missingPrerequisite() ?? (vsix && existsSync(vsix) ? false : 'no mnist-trainer.vsix (npm run package; scripts/e2e/run.mjs does it)');
+const TRAIN_TIMEOUT_MS = 240_000;
+
+const SAMPLE_CONFIG = JSON.stringify(
+  { dataset: 'mnist-sample', model: { preset: 'mlp' }, training: { epochs: 2, batchSize: 64 }, backend: 'wasm' },
+  null,
+  2,
+);
+const LONG_CONFIG = JSON.stringify(
+  { dataset: 'mnist-sample', model: { preset: 'mlp' }, training: { epochs: 20, batchSize: 16 }, backend: 'wasm' },
+  null,
+  2,
+);
+
+describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+
+  const runsDir = () => join(server.workspace, '.mnist', 'runs');
+  const runs = () => (existsSync(runsDir()) ? readdirSync(runsDir()).sort() : []);
+  const summaryOf = (run: string) => JSON.parse(readFileSync(join(runsDir(), run, 'summary.json'), 'utf8')) as RunSummary;
+
+  async function dashboard(): Promise<FrameLocator> {
+    await openViewContainer(page, 'MNIST');
+    return webviewFrame(page, { extensionId: EXTENSION_ID, where: 'sidebar' });
+  }
+
+  /** Replaces the active editor's text by typing (what completion needs); unsaved. */
+  async function typeInEditor(text: string): Promise<void> {
+    await page.locator('.editor-instance .monaco-editor').first().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(text);
+  }
+
+  /**
+   * Writes the config to disk, as another tool would, and waits until the open editor shows it
+   * (VS Code reloads a file that has no unsaved changes). Typing whole JSON would fight the
+   * editor's auto-closing and auto-indent.
+   */
+  async function writeConfig(text: string, shows: string): Promise<void> {
+    await runCommand(page, 'File: Revert File'); // drop what completion typed, so the editor follows the disk
+    writeFileSync(join(server.workspace, 'mnist.config.json'), text);
+    await page.locator('.editor-instance .view-lines', { hasText: shows }).first().waitFor({ state: 'visible' });
+  }
+
+  async function openFile(name: string): Promise<void> {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
+  }
+
+  /** Opens the suggest widget and waits until it lists every label in `expected` (its list is virtualized: filter first). */
+  async function expectSuggestions(expected: string[]): Promise<void> {
+    await page.keyboard.press('Control+Space');
+    const widget = page.locator('.suggest-widget');
+    for (const label of expected) {
+      await widget.locator('.monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
+    }
+    await page.keyboard.press('Escape');
+  }
+
+  async function waitForStatus(view: FrameLocator, status: string, timeout = TRAIN_TIMEOUT_MS): Promise<void> {
+    await view.locator(`[data-testid="status"][data-status="${status}"]`).waitFor({ state: 'attached', timeout });
+  }
+
+  /** A failing test leaves a screenshot of what was on screen. */
+  async function onScreen(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (err) {
+      await screenshot(page, `failed-${name}`).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  before(async () => {
+    server = await startCodeServer({ vsix: [vsix!], files: { 'README.md': '# a workspace without a config\n' } });
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server, { activityBarItem: 'MNIST' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the command palette lists every MNIST command, and "MNIST: Train" is the first match', async () => {
+    const all = await paletteLabels(page, 'MNIST:', 'MNIST: Train');
+    for (const label of ['MNIST: Train', 'MNIST: Stop', 'MNIST: Create Config', 'MNIST: Show Dashboard in Editor', 'MNIST: Open Run…']) {
+      assert.ok(all.includes(label), `${label} in ${JSON.stringify(all)}`);
+    }
+    const labels = await paletteLabels(page, 'MNIST: Train', 'MNIST: Train');
+    assert.equal(labels[0], 'MNIST: Train', `first match: ${JSON.stringify(labels)}`);
+  });
+
+  test('MNIST: Create Config writes a valid mnist.config.json and opens it', async () => {
+    await runCommand(page, 'MNIST: Create Config');
+    await page.locator('.tabs-container .tab.active', { hasText: 'mnist.config.json' }).waitFor({ state: 'visible' });
+    const file = join(server.workspace, 'mnist.config.json');
+    assert.ok(existsSync(file));
+    const { config, issues } = validateConfigText(readFileSync(file, 'utf8'), 'mnist.config.json');
+    assert.deepEqual(issues, []);
+    assert.deepEqual(config?.model.layers.map((l) => l.type), ['flatten', 'dense', 'dense', 'dense']);
+  });
+
+  test('editing the config: completion for keys and layer types, problems in the Problems panel', () => onScreen('editing', async () => {
+    await typeInEditor('{\n  ');
+    await expectSuggestions(['backend', 'data', 'dataset', 'model']);
+    await page.keyboard.type('"tr');
+    await expectSuggestions(['training']);
+
+    await typeInEditor('{ "model": { "layers": [ { "type": ');
+    await expectSuggestions(['batchNormalization', 'conv2d', 'dense', 'dropout', 'flatten']);
+
+    // a schema error (VS Code's JSON service) and a semantic one (ours), as a user would make them
+    await writeConfig(
+      JSON.stringify({ training: { epochs: 0 }, model: { layers: [{ type: 'flatten' }, { type: 'dense', units: 7, activation: 'softmax' }] } }, null, 2),
+      'softmax',
+    );
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel .monaco-list-row');
+    await problems.filter({ hasText: /10 units/ }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await problems.filter({ hasText: /below the minimum of 1/ }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await screenshot(page, 'problems');
+  }));
+
+  test('MNIST: Train on mnist-sample: progress, both charts, the prediction grid and the test accuracy in the sidebar', () => onScreen('train', async () => {
+    await openFile('mnist.config.json');
+    await writeConfig(SAMPLE_CONFIG, 'mnist-sample');
+    await runCommand(page, 'MNIST: Train');
+    const view = await dashboard();
+    await view.locator('[data-testid="epoch-progress"][data-epoch="1"]').waitFor({ state: 'attached', timeout: TRAIN_TIMEOUT_MS });
+    await screenshot(page, 'sidebar-training');
+    await waitForStatus(view, 'completed');
+    await screenshot(page, 'sidebar-completed');
+
+    const [run] = runs();
+    const summary = summaryOf(run);
+    assert.equal(summary.status, 'completed');
+    assert.equal(await view.locator('[data-testid="epoch-progress"]').getAttribute('data-epoch'), '2');
+    // the charts draw what the run recorded: 2 points per epoch series, the same values
+    for (const [chart, train, validation] of [
+      ['accuracy-chart', summary.history.acc, summary.history.valAcc],
+      ['loss-chart', summary.history.loss, summary.history.valLoss],
+    ] as const) {
+      const series = JSON.parse((await view.locator(`[data-testid="${chart}"]`).getAttribute('data-series')) ?? '[]') as { name: string; data: { value: [number, number] }[] }[];
+      const byName = (re: RegExp) => series.find((s) => re.test(s.name))?.data.map((p) => p.value[1]);
+      assert.deepEqual(byName(/^train/i), train, `${chart} train series`);
+      assert.deepEqual(byName(/^validation/i), validation, `${chart} validation series`);
+    }
+    // the grid: every digit drawn (a non-blank canvas), each with its prediction
+    const samples = view.locator('[data-testid="sample"]');
+    assert.ok((await samples.count()) >= 16);
+    const blank = await samples.locator('canvas').evaluateAll((canvases) =>
+      (canvases as HTMLCanvasElement[]).filter((c) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        return !data.some((v, i) => i % 4 === 3 && v > 0);
+      }).length,
+    );
+    assert.equal(blank, 0, 'no blank digit canvases');
+    const shown = Number(await view.locator('[data-testid="test-accuracy"]').getAttribute('data-value'));
+    assert.equal(shown, summary.testAccuracy);
+    assert.match((await view.locator('[data-testid="test-accuracy"]').innerText()).trim(), /\d+(\.\d+)?%/);
+  }));
+
+  test('Stop during a run ends it as cancelled, and a second Train then completes', () => onScreen('stop', async () => {
+    await openFile('mnist.config.json');
+    await writeConfig(LONG_CONFIG, '"epochs": 20');
+    const before = runs().length;
+    await runCommand(page, 'MNIST: Train');
+    const view = await dashboard();
+    await view.locator('[data-testid="batch-progress"][data-batch]').waitFor({ state: 'attached', timeout: TRAIN_TIMEOUT_MS });
+    await runCommand(page, 'MNIST: Stop');
+    await waitForStatus(view, 'cancelled', 60_000);
+    const cancelled = runs()[before];
+    assert.equal(summaryOf(cancelled).status, 'cancelled');
+
+    await openFile('mnist.config.json');
+    await writeConfig(SAMPLE_CONFIG, '"epochs": 2');
+    await runCommand(page, 'MNIST: Train');
+    await waitForStatus(await dashboard(), 'completed');
+    assert.equal(summaryOf(runs()[before + 1]).status, 'completed');
+  }));
+
+  test("each run's folder holds its config, events, summary and model", () => {
+    const all = runs();
+    assert.equal(all.length, 3);
+    for (const run of all) {
+      for (const file of ['config.json', 'events.jsonl', 'summary.json', 'model/model.json', 'model/weights.bin']) {
+        assert.ok(existsSync(join(runsDir(), run, file)), `${run}/${file}`);
+      }
+    }
+  });
+});
