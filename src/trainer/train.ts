@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MnistConfig } from '../shared/config';
+import type { BatchEvent, EpochEvent } from '../shared/protocol';
 
 /** The tensors fit uses, created once per run. */
 export interface TrainingData {
@@ -9,26 +10,11 @@ export interface TrainingData {
   yVal: tf.Tensor2D;
 }
 
-export interface BatchProgress {
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batchesPerEpoch: number;
-  loss: number;
-  acc: number;
-  samplesPerSecond: number;
-}
+/** What a `batch` event reports, before it is stamped. */
+export type BatchProgress = Omit<BatchEvent, 'type' | 'time'>;
 
-export interface EpochResult {
-  epoch: number;
-  epochs: number;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  seconds: number;
-  samplesPerSecond: number;
-}
+/** What an `epoch` event reports, before it is stamped. */
+export type EpochResult = Omit<EpochEvent, 'type' | 'time'>;
 
 export interface TrainCallbacks {
   /** Called at most every BATCH_EVENT_MS and at each epoch's last batch. */
