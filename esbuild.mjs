@@ -43,6 +43,14 @@ const builds = [
   },
   {
     ...common,
+    entryPoints: ['src/trainer/predictor-main.ts'],
+    outfile: 'dist/predictor.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
