@@ -5,6 +5,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, NamedTensorMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
 
+// This folder's lib (ES2022, no DOM) lacks WebAssembly's types; the little the kernels use:
+export interface WasmMemory {
+  buffer: ArrayBufferLike;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: object; module: object }>;
+}
+export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 /** Runs a registered kernel of the active backend; the caller disposes what it returns. */
 export function run(kernelName: string, inputs: NamedTensorInfoMap, attrs: object): Tensor {
   // Kernel inputs arrive as Tensors at run time; the engine only reads dataId/shape/dtype.

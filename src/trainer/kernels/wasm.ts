@@ -1,5 +1,6 @@
 // Kernels the wasm backend of tfjs 4.22 lacks or runs slowly, registered once the backend is chosen.
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_KERNEL, fusedAdamConfig, registerFusedAdam } from './adam';
 import { batchMatMulWasm } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
@@ -14,6 +15,8 @@ export function registerWasmKernels(): void {
   if (tf.getKernel(conv2dBackpropFilterConfig.kernelName, 'wasm') == null) {
     tf.registerKernel(conv2dBackpropFilterConfig);
   }
+  if (tf.getKernel(ADAM_KERNEL, 'wasm') == null) tf.registerKernel(fusedAdamConfig);
+  registerFusedAdam();
   wrapWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
   wrapWasmKernel('BatchMatMul', batchMatMulWasm);
   wrapWasmKernel('Slice', sliceWasm);
