@@ -106,7 +106,7 @@ export class DrawPad {
     if (!this.drawing) return;
     if (this.pad.hasPointerCapture(ev.pointerId)) this.pad.releasePointerCapture(ev.pointerId);
     this.drawing = null;
-    this.predict();
+    this.predict(performance.now());
   }
 
   private point(ev: PointerEvent): Point {
@@ -115,12 +115,15 @@ export class DrawPad {
     return { x: clamp((ev.clientX - r.left) / r.width), y: clamp((ev.clientY - r.top) / r.height) };
   }
 
-  private predict(): void {
+  /** Preprocesses the drawing and asks the host; the answer's time is counted from `penUp`. */
+  private predict(penUp: number): void {
     const input = toMnistInput(rasterizeStrokes(this.strokes), PAD_RESOLUTION, PAD_RESOLUTION);
     drawDigit(this.preview, input?.bytes ?? null, this.ink);
     if (!input) return;
     const id = this.nextId++;
-    this.pending = { id, sentAt: performance.now() };
+    this.pending = { id, sentAt: penUp };
+    // How much of the answer's time was this side's preprocessing (for the e2e suite and bug reports).
+    $('prediction-top', this.body).dataset.prepMs = (performance.now() - penUp).toFixed(1);
     this.body.dataset.state = 'waiting';
     this.post({ type: 'predict', id, pixels: inputForRequest(input) });
   }

@@ -71,9 +71,12 @@ export class DashboardTools implements vscode.Disposable {
     this.predictor.dispose();
   }
 
+  /** With a dashboard open: the process runs, and has the shown run's model loaded once it is saved. */
   private warm(reload = false): void {
-    const dir = this.viewsOpen > 0 ? this.modelDir() : null;
+    if (this.viewsOpen === 0 || !this.run) return;
+    const dir = this.modelDir();
     if (dir) this.predictor.warm(dir, reload);
+    else this.predictor.start();
   }
 
   private runDir(): string | undefined {

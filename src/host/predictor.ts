@@ -29,6 +29,11 @@ export class PredictorClient {
     private readonly options: { execArgv?: string[] } = {},
   ) {}
 
+  /** Starts the process (and so its backend) ahead of the first model; false when the bundle is missing. */
+  start(): boolean {
+    return !this.disposed && this.ensureChild();
+  }
+
   /** Starts the process if needed and loads modelDir (again, with reload: it was rewritten), so the next predict answers at once. */
   warm(modelDir: string, reload = false): void {
     if (this.disposed) return;

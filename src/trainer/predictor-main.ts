@@ -15,7 +15,11 @@ const send = (event: PredictorEvent): void => {
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 // Commands are handled one at a time, in order, so a predict after a loadModel uses that model.
-let queue: Promise<void> = Promise.resolve();
+// The backend starts at once: a dashboard starts this process before its run has a model to load.
+let queue: Promise<void> = predictor.init().then(
+  () => undefined,
+  (err: unknown) => send({ type: 'log', time: Date.now(), level: 'error', message: `no backend: ${message(err)}` }),
+);
 
 function onCommand(cmd: PredictorCommand): Promise<void> {
   switch (cmd.type) {

@@ -11,9 +11,14 @@ export class Predictor {
   private model: tf.LayersModel | undefined;
   private failure: string | undefined;
 
+  /** Starts the backend (once); load() waits for it, so calling this early saves that time later. */
+  init(): Promise<BackendChoice> {
+    return (this.backend ??= initBackend('auto'));
+  }
+
   /** Loads the model saved in modelDir, replacing the current one, and runs one prediction so the first real one is fast. */
   async load(modelDir: string): Promise<BackendChoice> {
-    const backend = await (this.backend ??= initBackend('auto'));
+    const backend = await this.init();
     this.model?.dispose();
     this.model = undefined;
     try {
