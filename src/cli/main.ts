@@ -12,6 +12,7 @@ import { createRunDir, readRunConfig } from '../trainer/run-folder';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
+import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
 
 declare const __VERSION__: string | undefined;
@@ -87,6 +88,7 @@ function resumeTarget(dir: string): { config: MnistConfig; file: string; warning
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'report') return reportCommand(argv.slice(1));
   const o = parseArgs(argv);
   if (o.help) {
     process.stdout.write(USAGE + '\n');

@@ -11,6 +11,7 @@ import { createRunDir, readSummary } from '../trainer/run-folder';
 import { updateRunMeta } from '../trainer/run-history';
 import { type CliOptions, UsageError } from './args';
 import { formatEpochLine } from './progress';
+import { reportOnSweep } from './report';
 
 export interface SweepCliEnv {
   trainerPath: string;
@@ -120,7 +121,16 @@ export async function runSweepCli(o: CliOptions, env: Omit<SweepCliEnv, 'print'>
   process.on('SIGTERM', () => queue?.stop());
   const started = startSweep(runs, o, { ...env, print });
   queue = started.queue;
-  const { outcome } = await started.done;
+  const { id, outcome, runDirs } = await started.done;
+  // The report: what the sweep was for. Runs that never started have no folder to read.
+  if (runDirs.length > 0) {
+    try {
+      const written = reportOnSweep(runDirs, 'reports', id);
+      print(`Report: ${written.file}`);
+    } catch (err) {
+      print(`The report could not be written: ${(err as Error).message}`);
+    }
+  }
   if (outcome.stopped) return 130;
   return outcome.results.every((r) => r.status === 'completed') ? 0 : 1;
 }

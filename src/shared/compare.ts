@@ -196,16 +196,12 @@ export interface ChartSeries {
  */
 export function lineChartOption(series: readonly ChartSeries[], theme: CompareTheme, opts: { title?: string; yName?: string; percent?: boolean } = {}): CompareChartOption {
   const epochs = Math.max(1, ...series.map((s) => s.values.length));
-  const all = series.flatMap((s) => s.values);
   const axisCommon = {
     axisLine: { lineStyle: { color: theme.gridLine } },
     axisTick: { lineStyle: { color: theme.gridLine } },
     axisLabel: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
     nameTextStyle: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
   };
-  const lo = all.length ? Math.min(...all) : 0;
-  const hi = all.length ? Math.max(...all) : 1;
-  const pad = (hi - lo) * 0.08 || 0.01;
   return {
     animation: false,
     backgroundColor: theme.background,
@@ -221,7 +217,7 @@ export function lineChartOption(series: readonly ChartSeries[], theme: CompareTh
       inactiveColor: theme.muted,
     },
     tooltip: { trigger: 'axis', confine: true, transitionDuration: 0, valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
-    grid: { left: 8, right: 24, top: opts.title ? 64 : 36, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 48, top: opts.title ? 64 : 36, bottom: 8 },
     xAxis: {
       type: 'value',
       name: 'epoch',
@@ -237,9 +233,9 @@ export function lineChartOption(series: readonly ChartSeries[], theme: CompareTh
     yAxis: {
       type: 'value',
       name: opts.yName,
-      // Accuracies and losses are never negative.
-      min: Math.max(0, Number((lo - pad).toFixed(3))),
-      max: opts.percent ? Math.min(1, Number((hi + pad).toFixed(3))) : Number((hi + pad).toFixed(3)),
+      // Nice bounds around the data; an accuracy axis never passes 100 %, a loss axis never goes below 0.
+      scale: true,
+      ...(opts.percent ? { max: (v: { max: number }) => Math.min(1, niceCeil(v.max)) } : { min: (v: { min: number }) => Math.max(0, niceFloor(v.min)) }),
       ...axisCommon,
       axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => (opts.percent ? `${Math.round(v * 1000) / 10}%` : String(Math.round(v * 1000) / 1000)) },
       splitLine: { lineStyle: { color: theme.gridLine, opacity: 0.6 } },
@@ -260,6 +256,13 @@ export function lineChartOption(series: readonly ChartSeries[], theme: CompareTh
       };
     }),
   };
+}
+
+function niceCeil(x: number): number {
+  return Math.ceil(x * 100) / 100;
+}
+function niceFloor(x: number): number {
+  return Math.floor(x * 100) / 100;
 }
 
 /** The same metric of every run, overlaid. */

@@ -65,6 +65,8 @@ export interface RunRecord {
   modified: number;
   history: RunHistory;
   confusionMatrix: number[][] | null;
+  /** The `dataset` event's counts and source; null when the events were not read or have none. */
+  datasetInfo: { train: number; validation: number; test: number; source: string } | null;
   /** The summary as read (normalised), or folded from the events when summary.json is missing. */
   summary: RunSummary | null;
   /** What was missing or broken, in plain words (for the tooltip). */
@@ -216,6 +218,7 @@ export function toRunRecord(c: RunFolderContents, opts: { live?: boolean; now?: 
   const startedAt = pick((x) => time(x.startedAt), events.length ? events[0].time : null);
   const endedAt = state === 'running' ? null : pick((x) => time(x.endedAt), hasDone ? events[events.length - 1].time : null);
   const summary: RunSummary | null = s ? ({ ...(folded ?? {}), ...s } as RunSummary) : folded;
+  const ds = [...events].reverse().find((e) => e.type === 'dataset');
 
   return {
     id: c.id,
@@ -239,6 +242,7 @@ export function toRunRecord(c: RunFolderContents, opts: { live?: boolean; now?: 
     modified: c.modified,
     history,
     confusionMatrix: confusion,
+    datasetInfo: ds?.type === 'dataset' ? { train: ds.train, validation: ds.validation, test: ds.test, source: ds.source } : null,
     summary,
     problems,
   };

@@ -114,3 +114,26 @@ test('Train Again refuses a config this version cannot train, saying why', async
   assert.match(ui.messages.find((m) => m.kind === 'error')?.message ?? '', /cannot be trained: .*optimizer/);
   assert.equal(readdirSync(runs).length, 3);
 });
+
+test('Write Report: the selected runs, else the latest sweep; written into reports/ and opened in the Markdown preview', async () => {
+  const { list, view } = setup();
+  const [cnn, , mlp] = list();
+  await fakeVscode.commands.executeCommand('mnist.writeReport', cnn, [cnn, mlp]);
+  const preview = ui.commandsRun.filter((c) => c.command === 'markdown.showPreview').at(-1);
+  const file = (preview?.args[0] as Uri).fsPath;
+  assert.match(file, new RegExp(`^${root}/reports/\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d-report\\.md$`));
+  const md = readFileSync(file, 'utf8');
+  assert.match(md, /# MNIST: 2 runs compared/);
+  assert.match(md, /from 2 run folders in `\.\.\/\.mnist\/runs`/);
+
+  // Two runs tagged as one sweep; with nothing selected, the report is on that sweep.
+  for (const [i, r] of [cnn, mlp].entries()) {
+    writeFileSync(join(r.dir, 'meta.json'), JSON.stringify({ sweep: { id: 'sweep-2026-11-26_13-00-00', experiment: r.model, index: i + 1, total: 2, overrides: {} } }));
+  }
+  await fakeVscode.commands.executeCommand('mnist.runs.refresh');
+  view.selection = [];
+  await fakeVscode.commands.executeCommand('mnist.writeReport');
+  const second = (ui.commandsRun.filter((c) => c.command === 'markdown.showPreview').at(-1)?.args[0] as Uri).fsPath;
+  assert.equal(second, join(root, 'reports', 'sweep-2026-11-26_13-00-00-report.md'));
+  assert.match(readFileSync(second, 'utf8'), /^# MNIST sweep sweep-2026-11-26_13-00-00/);
+});

@@ -57,8 +57,10 @@ test('Run Sweep trains each experiment as a tagged run, with "run k of n" in the
   assert.equal(view.message, undefined, 'and clears it at the end');
   assert.equal(ui.contexts.get('mnist.sweeping'), false);
   const end = ui.messages.at(-1)!;
-  assert.match(end.message, /MNIST sweep sweep-.*: 2 of 2 completed\./);
-  assert.ok(end.items.includes('Compare Runs'));
+  assert.match(end.message, /MNIST sweep sweep-.*: 2 of 2 completed\. Report: reports\/sweep-.*-report\.md$/);
+  assert.deepEqual(end.items, ['Open Report', 'Compare Runs']);
+  const reports = readdirSync(join(root, 'reports')).filter((f) => f.endsWith('.md'));
+  assert.deepEqual(reports, [`${metas[0].sweep.id}-report.md`], 'the sweep writes its report into the workspace');
   assert.equal(ui.messages.filter((m) => /test accuracy/.test(m.message)).length, 0, 'no toast per run');
   const items = (view.provider.getChildren() as RunRecord[]).map((r) => view.provider.getTreeItem(r) as TreeItem);
   assert.deepEqual(items.map((i) => i.label).sort(), ['preset=mlp', 'preset=mlp-dropout']);

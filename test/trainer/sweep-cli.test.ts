@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunSummary } from '../../src/shared/protocol';
 import { cliBundle } from '../helpers/paths';
+import { assertRowMatchesSummary, assertWellFormedSvg, confusionTable, resultsTable } from '../helpers/report-check';
 
 interface CliResult { code: number | null; stdout: string; stderr: string }
 
@@ -42,6 +43,49 @@ function workspace(config: unknown): string {
   writeFileSync(join(cwd, 'mnist.config.json'), JSON.stringify(config, null, 2));
   return cwd;
 }
+
+test('Done when: one command sweeps mlp, mlp-dropout and cnn on mnist-sample and writes a report whose numbers are each run\'s summary.json', async () => {
+  const cwd = workspace({
+    dataset: 'mnist-sample',
+    backend: 'wasm',
+    training: { epochs: 5 },
+    experiments: { grid: { 'model.preset': ['mlp', 'mlp-dropout', 'cnn'] } },
+  });
+  // The command line sets the base config; kept small so the suite stays fast.
+  const r = await runCli(['--sweep', '--epochs', '1', '--batch-size', '128'], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const all = runs(cwd);
+  assert.deepEqual(all.map((x) => x.meta.sweep.experiment), ['preset=mlp', 'preset=mlp-dropout', 'preset=cnn']);
+  assert.equal(new Set(all.map((x) => x.meta.sweep.id)).size, 1, 'one sweep id');
+  assert.ok(all.every((x) => x.summary.status === 'completed' && x.summary.epochsCompleted === 1));
+  assert.match(r.stderr, /3 of 3 completed/);
+
+  const reportPath = /Report: (.+\.md)\n/.exec(r.stderr)?.[1];
+  assert.ok(reportPath && existsSync(reportPath), r.stderr);
+  assert.equal(reportPath, join(cwd, 'reports', `${all[0].meta.sweep.id}-report.md`));
+  const md = readFileSync(reportPath, 'utf8');
+  assert.match(md, new RegExp(`^# MNIST sweep ${all[0].meta.sweep.id}`));
+  const rows = resultsTable(md);
+  assert.deepEqual(rows.map((row) => row.Run), ['preset=mlp', 'preset=mlp-dropout', 'preset=cnn']);
+  assert.deepEqual(rows.map((row) => row.model), ['mlp', 'mlp-dropout', 'cnn']);
+  rows.forEach((row, i) => assertRowMatchesSummary(row, all[i].summary));
+  const best = [...all].sort((a, b) => b.summary.testAccuracy! - a.summary.testAccuracy!)[0];
+  assert.deepEqual(confusionTable(md), best.summary.confusionMatrix, 'the confusion matrix of the best run');
+  assert.match(md, new RegExp(`\\*\\*Best configuration:\\*\\* ${best.meta.sweep.experiment.replace('-', '\\-')}`));
+  for (const img of ['validation-accuracy.svg', 'validation-loss.svg', 'best-run-loss.svg']) assertWellFormedSvg(readFileSync(join(cwd, 'reports', 'images', `${all[0].meta.sweep.id}-report`, img), 'utf8'));
+
+  // mnist-train report: the same report again from the folders, by sweep id or by folder.
+  const again = await runCli(['report', '--sweep', all[0].meta.sweep.id], cwd);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout.trim(), join(cwd, 'reports', `${all[0].meta.sweep.id}-report-2.md`));
+  assert.deepEqual(resultsTable(readFileSync(again.stdout.trim(), 'utf8')), rows);
+  const two = await runCli(['report', all[2].dir, all[0].dir, '--out', 'two'], cwd);
+  assert.equal(two.code, 0, two.stderr);
+  assert.deepEqual(resultsTable(readFileSync(two.stdout.trim(), 'utf8')).map((row) => row.Run), ['preset=cnn', 'preset=mlp']);
+  const bad = await runCli(['report', join(cwd, 'nowhere')], cwd);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /report: not a run folder/);
+});
 
 test('a run that fails (an impossible data.dir) does not stop the rest; exit 1 names it', async () => {
   const cwd = workspace({
