@@ -6,13 +6,14 @@ import { saveExport } from './export';
 import { PredictorClient, savedModelDir } from './predictor';
 
 export interface ToolRun {
+  info: { live: boolean };
   /** The run folder, when the host knows it; else the `done` event's runDir is used. */
   dir?: string;
   events: readonly TrainerEvent[];
 }
 
 const NO_MODEL_LIVE = 'The model is saved when training ends; draw again then.';
-const NO_MODEL = 'This run has no saved model to ask (it failed before saving one).';
+const NO_MODEL = 'This run has no saved model to ask: it ended before saving one.';
 
 export class DashboardTools implements vscode.Disposable {
   private readonly predictor: PredictorClient;
@@ -43,7 +44,7 @@ export class DashboardTools implements vscode.Disposable {
 
   async predict(req: PredictRequest): Promise<PredictionMessage> {
     const dir = this.modelDir();
-    if (!dir) return { type: 'prediction', id: req.id, probabilities: [], error: this.ended() ? NO_MODEL : NO_MODEL_LIVE };
+    if (!dir) return { type: 'prediction', id: req.id, probabilities: [], error: this.run?.info.live && !this.ended() ? NO_MODEL_LIVE : NO_MODEL };
     const result = await this.predictor.predict(dir, req.pixels);
     return { type: 'prediction', id: req.id, ...('error' in result ? { probabilities: [], error: result.error } : result) };
   }
