@@ -185,6 +185,26 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     assert.match((await view.locator('[data-testid="test-accuracy"]').innerText()).trim(), /\d+(\.\d+)?%/);
   }));
 
+  test('draw a digit: a stroke in the pad gets the run model\'s prediction on screen', () => onScreen('draw', async () => {
+    const view = await dashboard();
+    const pad = view.locator('[data-testid="draw-pad"]');
+    await pad.scrollIntoViewIfNeeded();
+    const box = await pad.boundingBox();
+    assert.ok(box, 'the pad is on screen');
+    // a "1": one vertical stroke down the middle
+    const x = box.x + box.width / 2;
+    await page.mouse.move(x, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) await page.mouse.move(x + i * 0.3, box.y + box.height * (0.15 + 0.035 * i));
+    await page.mouse.up();
+    await view.locator('[data-testid="draw-body"][data-state="predicted"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const bars = await view.locator('[data-testid="prediction-bar"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-probability'))));
+    assert.equal(bars.length, 10);
+    assert.ok(Math.abs(bars.reduce((a, b) => a + b, 0) - 1) < 1e-3, `probabilities sum to 1: ${bars}`);
+    assert.equal(await view.locator('[data-testid="prediction-top"]').getAttribute('data-class'), '1', `bars ${bars}`);
+    await screenshot(page, 'sidebar-draw');
+  }));
+
   test('Stop during a run ends it as cancelled, and a second Train then completes', () => onScreen('stop', async () => {
     await openFile('mnist.config.json');
     await writeConfig(LONG_CONFIG, '"epochs": 20');
