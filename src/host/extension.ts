@@ -28,7 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(Dashboard.viewId, dashboard),
     createStatusBar(s),
     vscode.commands.registerCommand('mnist.train', (uri?: vscode.Uri) => train(s, uri)),
-    vscode.commands.registerCommand('mnist.stop', () => s.stop()),
+    vscode.commands.registerCommand('mnist.stop', () => {
+      if (!s.running) void vscode.window.showInformationMessage('MNIST: no run is training.');
+      s.stop();
+    }),
     vscode.commands.registerCommand('mnist.showPanel', () => dashboard.showPanel()),
     vscode.commands.registerCommand('mnist.openRun', () => openRun(context, dashboard)),
   );
