@@ -1,12 +1,13 @@
 // Run history in the extension: the Runs view and its commands, registered in one call from activate().
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MnistConfigInput } from '../shared/config';
+import { BACKENDS, type BackendName, type MnistConfigInput } from '../shared/config';
+import { type ReproductionVerdict, compareReproduction } from '../shared/provenance';
 import type { RunRecord } from '../shared/run-record';
 import { describeOutcome } from '../shared/sweep';
 import { RUN_FILES, readEvents } from '../trainer/run-folder';
 import { locationFrom, readRunsForReport, writeReport } from '../trainer/report-files';
-import { readRunConfigJson, updateRunMeta } from '../trainer/run-history';
+import { readRunConfigJson, readRunRecord, updateRunMeta } from '../trainer/run-history';
 import { ComparePanel } from './compare-panel';
 import type { Dashboard } from './dashboard';
 import { runInfo } from './run-store';
@@ -238,6 +239,60 @@ async function writeReportCommand(h: RunHistoryContext, item?: unknown, items?: 
   if (file) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
 }
 
+/** MNIST: Reproduce Run: trains the run's config again, on the backend it used, and says whether the metrics match. */
+export async function reproduceRun(h: RunHistoryContext, r: RunRecord): Promise<ReproductionVerdict | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return undefined;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('MNIST: training writes run folders into this workspace, so it waits until you trust the workspace.');
+    return undefined;
+  }
+  const original = readRunRecord(r.dir, { events: true });
+  const raw = readRunConfigJson(r.dir);
+  if (!original || typeof raw !== 'object' || raw === null) {
+    void vscode.window.showErrorMessage(`MNIST: ${r.id} has no readable config.json to reproduce.`);
+    return undefined;
+  }
+  if (original.state !== 'completed') {
+    void vscode.window.showWarningMessage(`MNIST: "${r.label}" did not complete (${original.state}); only a completed run has metrics to reproduce.`);
+    return undefined;
+  }
+  const config = { ...(raw as MnistConfigInput) };
+  // "auto" could pick another backend on this machine; the same numbers need the same one.
+  const recorded = original.provenance?.backend ?? original.backend;
+  if ((config.backend ?? 'auto') === 'auto' && recorded && (BACKENDS as readonly string[]).includes(recorded)) config.backend = recorded as BackendName;
+  const live = await h.session.startConfig(config, folder, { quiet: true, meta: { reproduces: r.id } });
+  if (!live) return undefined;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `MNIST: reproducing ${r.label}`, cancellable: true },
+    (progress, token) =>
+      new Promise<void>((resolve) => {
+        token.onCancellationRequested(() => h.session.stop());
+        const subs = [
+          h.session.onDidEvent(({ run, event }) => {
+            if (run === live && event.type === 'epoch') progress.report({ message: `epoch ${event.epoch}/${event.epochs} · val. acc ${event.valAcc.toFixed(4)}` });
+          }),
+          h.session.onDidEndRun(({ run }) => {
+            if (run !== live) return;
+            subs.forEach((s) => s.dispose());
+            resolve();
+          }),
+        ];
+      }),
+  );
+  const copy = readRunRecord(live.dir, { events: true });
+  if (!copy) return undefined;
+  const verdict = compareReproduction(original, copy);
+  h.log.info(`Reproduce ${r.id} → ${copy.id}: ${verdict.summary}`);
+  for (const d of verdict.differences) h.log.info(`  ${d}`);
+  h.provider.reload();
+  const show = verdict.match ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(`MNIST: reproduced "${r.label}": ${verdict.summary}.`, 'Compare Runs').then((c) => {
+    if (c === 'Compare Runs') h.compare.show([original, copy]);
+  });
+  return verdict;
+}
+
 /** The watcher for the runs folder: a workspace-relative pattern when it is inside the workspace (it may not exist yet). */
 function watchRuns(root: string, onChange: () => void): vscode.Disposable {
   const folder = vscode.workspace.workspaceFolders?.find((f) => !path.relative(f.uri.fsPath, root).startsWith('..') && !path.isAbsolute(path.relative(f.uri.fsPath, root)));
@@ -322,6 +377,7 @@ export function registerRunHistory(
     vscode.commands.registerCommand('mnist.writeReport', (item?: unknown, items?: unknown) => writeReportCommand(h, item, items)),
     vscode.commands.registerCommand('mnist.runSweep', (uri?: vscode.Uri) => runSweep(h, uri)),
     vscode.commands.registerCommand('mnist.stopSweep', () => h.sweeps.stop()),
+    vscode.commands.registerCommand('mnist.runs.reproduce', onRuns(async (hh, [r]) => void (await reproduceRun(hh, r)), 'MNIST: Reproduce Run', false)),
     vscode.commands.registerCommand('mnist.runs.trainAgain', onRuns((hh, [r]) => trainAgain(hh, r), 'MNIST: Train Again from a Run’s Config', false)),
   );
   return h;

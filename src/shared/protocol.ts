@@ -39,6 +39,10 @@ export interface ReadyEvent extends EventBase {
   reason: string;
   versions: { tfjs: string; node: string };
   threads: number;
+  /** SHA-256 of the config as trained (keys sorted). Absent in logs written before it existed. */
+  configHash?: string;
+  /** The seed the run was seeded with. Absent in logs written before it existed. */
+  seed?: number;
 }
 
 /** trainer → host: a line for the log (output channel, CLI stderr with --verbose). */
@@ -65,6 +69,8 @@ export interface DatasetEvent extends EventBase {
   test: number;
   imageShape: [number, number, number];
   classNames: string[];
+  /** SHA-256 of each IDX file's decoded contents. Absent in logs written before it existed. */
+  checksums?: DatasetChecksums;
   /** Images per class (index = class) in each split. Absent in logs written before it existed. */
   classCounts?: { train: number[]; validation: number[]; test: number[] };
   /** A few training images for the dataset explorer (the first of each class), in encodeDigit form. */
@@ -376,6 +382,21 @@ export interface RunSummary {
   earlyStop?: { epoch: number; reason: string; restoredBestWeights: boolean } | null;
   /** How many times the run was resumed. */
   resumed?: number;
+  /** Seed, backend, versions, config hash and dataset checksums (src/shared/provenance.ts). */
+  provenance?: RunProvenance;
+}
+
+export type DatasetChecksums = Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', string>>;
+
+/** How a run was made, from its `ready` and `dataset` events; null where an older trainer did not record it. */
+export interface RunProvenance {
+  seed: number | null;
+  backend: string | null;
+  threads: number | null;
+  tfjsVersion: string | null;
+  nodeVersion: string | null;
+  configHash: string | null;
+  dataset: { name: string; source: string; checksums: DatasetChecksums | null } | null;
 }
 
 export function isTrainerCommand(m: unknown): m is TrainerCommand {

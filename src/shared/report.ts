@@ -96,6 +96,41 @@ function confusionSection(best: RunRecord, label: string): string[] {
   return lines;
 }
 
+const short = (h: string | null | undefined) => (h ? `\`${h.slice(0, 12)}\`` : '—');
+
+/** Seed, backend, versions, config hash and dataset checksums of each run: enough to say how to get the same numbers again. */
+function provenanceSection(runs: readonly RunRecord[], labels: readonly string[]): string[] {
+  const data = runs.map((r) => r.provenance?.dataset?.checksums ?? null);
+  const known = data.filter((d): d is NonNullable<typeof d> => d !== null);
+  const sameData = known.length === runs.length && known.every((d) => d.trainImages === known[0].trainImages && d.testImages === known[0].testImages && d.trainLabels === known[0].trainLabels && d.testLabels === known[0].testLabels);
+  const lines = [
+    '## Provenance',
+    '',
+    ...table(
+      ['Run', 'Folder', 'Started', 'Seed', 'Backend', 'tfjs', 'Config hash', 'Data (train/test images)'],
+      runs.map((r, i) => {
+        const p = r.provenance;
+        const d = data[i];
+        return [
+          mdCell(labels[i]),
+          `\`${r.id}\``,
+          r.startedAt !== null ? date(new Date(r.startedAt)) : '—',
+          p?.seed !== null && p?.seed !== undefined ? String(p.seed) : r.config ? String(r.config.training.seed) : '—',
+          p?.backend ? `${p.backend}${p.threads && p.threads > 1 ? ` (${p.threads} threads)` : ''}` : (r.backend ?? '—'),
+          p?.tfjsVersion ?? '—',
+          short(p?.configHash),
+          d ? `${short(d.trainImages)} / ${short(d.testImages)}` : '—',
+        ];
+      }),
+    ),
+    '',
+  ];
+  if (sameData) lines.push(`Every run read the same digits: SHA-256 of the decoded training images \`${known[0].trainImages}\`, test images \`${known[0].testImages}\`.`, '');
+  if (known.length < runs.length) lines.push('Runs written before provenance was recorded show — where their event log lacks it.', '');
+  lines.push('Same config hash, data, seed, backend and tfjs version: the same numbers (`MNIST: Reproduce Run` checks it).', '');
+  return lines;
+}
+
 /** The report for these runs (in the order given). */
 export function buildReport(input: ReportInput): Report {
   const { runs } = input;
@@ -168,13 +203,6 @@ export function buildReport(input: ReportInput): Report {
   for (const line of findings(runs, labels)) md.push(`- ${line}`);
   md.push('');
 
-  md.push('## Runs', '');
-  md.push(
-    ...table(
-      ['Run', 'Folder', 'Started', 'Backend', 'Seed'],
-      runs.map((r, i) => [mdCell(labels[i]), `\`${r.id}\``, r.startedAt !== null ? date(new Date(r.startedAt)) : '—', r.backend ?? '—', r.config ? String(r.config.training.seed) : '—']),
-    ),
-    '',
-  );
+  md.push(...provenanceSection(runs, labels));
   return { title, markdown: md.join('\n').replace(/\n{3,}/g, '\n\n'), images };
 }

@@ -2,7 +2,8 @@
 // normalised so a folder from an older version, or one half-written by a crash, still reads.
 // Pure: the files' contents come in as parsed values (src/trainer/run-history.ts reads them).
 import { applyDefaults, type MnistConfig, type MnistConfigInput, presetOf } from './config';
-import type { RunSummary, TrainerEvent } from './protocol';
+import type { DatasetChecksums, RunProvenance, RunSummary, TrainerEvent } from './protocol';
+import { provenanceOf } from './provenance';
 import { summarizeRun } from './summary';
 
 /** How a run ended, or `running` while a trainer still writes it. */
@@ -67,6 +68,8 @@ export interface RunRecord {
   confusionMatrix: number[][] | null;
   /** The `dataset` event's counts and source; null when the events were not read or have none. */
   datasetInfo: { train: number; validation: number; test: number; source: string } | null;
+  /** How the run was made; from summary.json, else from the events; null when neither says. */
+  provenance: RunProvenance | null;
   /** The summary as read (normalised), or folded from the events when summary.json is missing. */
   summary: RunSummary | null;
   /** What was missing or broken, in plain words (for the tooltip). */
@@ -146,6 +149,20 @@ export function parseRunMeta(v: unknown): RunMeta {
     };
   }
   return meta;
+}
+
+function parseProvenance(v: unknown): RunProvenance | null {
+  if (!isRecord(v)) return null;
+  const ds = isRecord(v.dataset) ? v.dataset : null;
+  return {
+    seed: num(v.seed),
+    backend: str(v.backend),
+    threads: num(v.threads),
+    tfjsVersion: str(v.tfjsVersion),
+    nodeVersion: str(v.nodeVersion),
+    configHash: str(v.configHash),
+    dataset: ds ? { name: str(ds.name) ?? '', source: str(ds.source) ?? '', checksums: isRecord(ds.checksums) ? (ds.checksums as DatasetChecksums) : null } : null,
+  };
 }
 
 /** config.json with the defaults of this version filled in: an older run's config lacks newer fields. */
@@ -242,6 +259,7 @@ export function toRunRecord(c: RunFolderContents, opts: { live?: boolean; now?: 
     modified: c.modified,
     history,
     confusionMatrix: confusion,
+    provenance: parseProvenance(s?.provenance) ?? (events.length > 0 ? provenanceOf(config, events) : null),
     datasetInfo: ds?.type === 'dataset' ? { train: ds.train, validation: ds.validation, test: ds.test, source: ds.source } : null,
     summary,
     problems,

@@ -13,6 +13,7 @@ import { type Dataset, DataError, loadDataset } from './data/datasets';
 import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/config';
 import { buildModel, summarizeModel } from './model';
 import { saveModel } from './model-io';
+import { configHash, datasetChecksums } from './provenance';
 import { seedMathRandom } from './random';
 import { augmentedDataset } from './augment';
 import { FitControl } from './fit-control';
@@ -136,7 +137,7 @@ export async function runTraining(
     if (problems.length > 0) throw new ConfigProblem(problems.map((p) => formatIssue(p)).join('\n'));
 
     const choice = await initBackend(cmd.config.backend);
-    emit({ type: 'ready', backend: choice.backend, reason: choice.reason, threads: choice.threads, versions: { tfjs: tf.version.tfjs, node: process.versions.node } });
+    emit({ type: 'ready', backend: choice.backend, reason: choice.reason, threads: choice.threads, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, configHash: configHash(cmd.config), seed: cmd.config.training.seed });
     seedMathRandom(cmd.config.training.seed);
 
     const dataset = await loadDataset({
@@ -160,6 +161,7 @@ export async function runTraining(
       test: dataset.testLabels.length,
       imageShape: [...IMAGE_SHAPE],
       classNames: dataset.classNames,
+      checksums: datasetChecksums(dataset),
       ...datasetOverview(dataset.trainImages, dataset.trainLabels, data.xTrain.shape[0], dataset.testLabels),
     });
 

@@ -72,6 +72,9 @@ test('Done when: one command sweeps mlp, mlp-dropout and cnn on mnist-sample and
   const best = [...all].sort((a, b) => b.summary.testAccuracy! - a.summary.testAccuracy!)[0];
   assert.deepEqual(confusionTable(md), best.summary.confusionMatrix, 'the confusion matrix of the best run');
   assert.match(md, new RegExp(`\\*\\*Best configuration:\\*\\* ${best.meta.sweep.experiment.replace('-', '\\-')}`));
+  // Provenance: each run's config hash, and the digits all three read.
+  for (const x of all) assert.ok(md.includes(`\`${x.summary.provenance!.configHash!.slice(0, 12)}\``), 'config hash in the report');
+  assert.match(md, new RegExp(`Every run read the same digits: SHA-256 of the decoded training images \`${all[0].summary.provenance!.dataset!.checksums!.trainImages}\``));
   for (const img of ['validation-accuracy.svg', 'validation-loss.svg', 'best-run-loss.svg']) assertWellFormedSvg(readFileSync(join(cwd, 'reports', 'images', `${all[0].meta.sweep.id}-report`, img), 'utf8'));
 
   // mnist-train report: the same report again from the folders, by sweep id or by folder.

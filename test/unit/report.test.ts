@@ -65,6 +65,8 @@ test('a report on folders from an older version and a crashed run is written, sa
   assert.deepEqual(rows.map((r) => r.Status), ['completed', 'cancelled', 'failed']);
   assert.equal(rows[2]['Test accuracy'], '—');
   assert.match(md, /cancelled did not complete \(cancelled/);
+  assert.match(md, /## Provenance\n/);
+  assert.match(md, /Runs written before provenance was recorded show — where their event log lacks it\./);
   assert.throws(() => readRunsForReport([join(root, 'nope')]), /not a run folder .*nope/);
 });
 
