@@ -217,7 +217,7 @@ export function lineChartOption(series: readonly ChartSeries[], theme: CompareTh
       inactiveColor: theme.muted,
     },
     tooltip: { trigger: 'axis', confine: true, transitionDuration: 0, valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
-    grid: { left: 8, right: 48, top: opts.title ? 64 : 36, bottom: 8 },
+    grid: { left: 8, right: 48, top: opts.title ? 64 : 36, bottom: 24 },
     xAxis: {
       type: 'value',
       name: 'epoch',

@@ -56,7 +56,8 @@ const METRICS: { key: MetricKey; title: string; show: (r: CompareRow) => string 
 
 function renderTable(table: CompareTable): HTMLElement {
   const head = el('tr', {}, el('th', { scope: 'col' }, 'Run'));
-  for (const k of table.configColumns) head.append(el('th', { scope: 'col', class: 'config' }, k));
+  // Config paths may break after a dot, never inside a name.
+  for (const k of table.configColumns) head.append(el('th', { scope: 'col', class: 'config' }, ...k.split('.').flatMap((part, i) => (i === 0 ? [part] : [el('wbr'), `.${part}`]))));
   for (const m of METRICS) head.append(el('th', { scope: 'col', class: 'num' }, m.title));
   const body = el('tbody');
   for (const r of table.rows) {
