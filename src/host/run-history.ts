@@ -71,8 +71,8 @@ export async function targetRuns(
 /** Shows a run in the Dashboard: the live one with its events so far, an old one from its event log. */
 export async function openRunInDashboard(h: RunHistoryContext, r: RunRecord): Promise<void> {
   const live = h.session.liveRun;
-  if (live && live.dir === r.dir) h.dashboard.show({ info: live.info, events: live.events });
-  else h.dashboard.show({ info: runInfo(r.dir, r.config, false), events: readEvents(r.dir) });
+  if (live && live.dir === r.dir) h.dashboard.show({ info: live.info, events: live.events, dir: live.dir });
+  else h.dashboard.show({ info: runInfo(r.dir, r.config, false), events: readEvents(r.dir), dir: r.dir });
   await vscode.commands.executeCommand('mnist.trainingView.focus');
 }
 

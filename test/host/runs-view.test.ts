@@ -88,6 +88,7 @@ test('Rename writes a name into meta.json; Open shows the run in the Dashboard; 
   assert.equal(shown.length, 1);
   assert.equal(shown[0].info.id, '2026-11-26_13-17-49_cnn');
   assert.equal(shown[0].info.live, false);
+  assert.equal((shown[0] as { dir?: string }).dir, dir, 'with its folder: draw-a-digit and exports need the model');
   assert.ok(shown[0].events.some((e) => (e as { type: string }).type === 'evaluation'), 'the whole event log is replayed');
   assert.ok(ui.commandsRun.some((c) => c.command === 'mnist.trainingView.focus'));
 
