@@ -6,6 +6,8 @@ export const webviewBuildOptions = {
   entryPoints: [
     { in: 'webview/main.ts', out: 'webview' },
     { in: 'webview/styles.css', out: 'webview' },
+    { in: 'webview/compare/main.ts', out: 'compare' },
+    { in: 'webview/compare/styles.css', out: 'compare' },
   ],
   outdir: 'dist',
   bundle: true,

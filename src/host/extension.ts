@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerConfigEditing } from './config-editing';
 import { Dashboard } from './dashboard';
+import { registerRunHistory } from './run-history';
 import { RunStore } from './run-store';
 import { readSettings } from './settings';
 import { createStatusBar } from './status-bar';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('mnist.openRun', () => openRun(context, dashboard)),
   );
   registerConfigEditing(context, s);
+  registerRunHistory(context, s, dashboard, log);
 }
 
 export function deactivate(): void {
