@@ -136,6 +136,9 @@ describe('wasm conv gradients', () => {
     { name: '3×3 same, stride 2, 1→16', wShape: [3, 3, 1, 16], strides: 2, pad: 'same', input: 'digits' },
     { name: '4×4 same, stride 2, 32→8 (odd size 13, uneven padding)', wShape: [4, 4, 32, 8], strides: 2, pad: 'same', input: 'features' },
     { name: '5×5 numeric pad 1, stride 3, 1→8', wShape: [5, 5, 1, 8], strides: 3, pad: 1, input: 'digits' },
+    // Wide layers against few input taps, padded and strided.
+    { name: '5×5 numeric pad 2, stride 3, 1→32 (padded)', wShape: [5, 5, 1, 32], strides: 3, pad: 2, input: 'digits' },
+    { name: '2×2 same, stride 1, 32→160', wShape: [2, 2, 32, 160], strides: 1, pad: 'same', input: 'features' },
   ];
   for (const c of cases) {
     test(`equals the cpu gradient within 1e-3: ${c.name}`, async () => {

@@ -143,6 +143,17 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
     ['2×2 stride 2 on digits (ties at 0 and 1)', poolGradient(images, 2, 2, 'valid')],
     ['2×2 stride 2 on relu features, odd size 13 (the CNN)', poolGradient(() => features().slice([0, 0, 0, 0], [64, 25, 25, 8]), 2, 2, 'valid')],
     ['negative values', poolGradient(() => images().sub(0.75) as tf.Tensor4D, 2, 2, 'valid')],
+    // Four channels (the wasm SIMD path) of tie-heavy variants of the digits, NaN and −∞ included.
+    [
+      '2×2 stride 2 on 4 channels with ties, NaN and −∞ (SIMD)',
+      poolGradient(() => {
+        const im = images();
+        const nan = tf.fill(im.shape, NaN);
+        const negInf = tf.fill(im.shape, -Infinity);
+        const nanAndInf = tf.where(im.mul(255).mod(7).equal(3), nan, tf.where(im.equal(0), negInf, im));
+        return tf.concat([im, tf.scalar(1).sub(im), im.round(), nanAndInf], 3) as tf.Tensor4D;
+      }, 2, 2, 'valid'),
+    ],
     ['3×3 stride 2 same (overlapping windows)', poolGradient(features, 3, 2, 'same')],
     ['2×2 stride 1 valid (overlapping windows)', poolGradient(images, 2, 1, 'valid')],
   ];
