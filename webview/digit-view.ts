@@ -1,19 +1,10 @@
 // 28×28 digits on canvases: cards in galleries and the large view a click opens.
 import { el } from './dom';
-import { inkImage, type Rgb } from './grid';
+import { drawDigit, type Rgb } from './grid';
+
+export { drawDigit };
 
 const SIZE = 28;
-
-/** Draws a digit into a 28×28 canvas; CSS scales it with `image-rendering: pixelated`. */
-export function drawDigit(canvas: HTMLCanvasElement, pixels: Uint8Array | null, ink: Rgb): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  ctx.clearRect(0, 0, SIZE, SIZE);
-  if (!pixels) return;
-  const image = ctx.createImageData(SIZE, SIZE);
-  image.data.set(inkImage(pixels, ink));
-  ctx.putImageData(image, 0, 0);
-}
 
 export function digitCanvas(pixels: Uint8Array | null, ink: Rgb, label: string): HTMLCanvasElement {
   const canvas = el('canvas', { width: String(SIZE), height: String(SIZE), role: 'img', 'aria-label': label });

@@ -123,7 +123,7 @@ export class PredictionGrid {
     v.confidence.textContent = t.confidence;
     v.truth.textContent = t.truth;
     if (!v.drawn || v.drawn.pixels !== cell.pixels || v.drawn.ink !== inkKey) {
-      draw(v.canvas, cell.pixels, ink);
+      drawDigit(v.canvas, cell.pixels, ink);
       v.drawn = { pixels: cell.pixels, ink: inkKey };
     }
   }
@@ -136,7 +136,7 @@ function span(className: string): HTMLElement {
 }
 
 // The canvas stays 28×28; CSS scales it with `image-rendering: pixelated`, so pixels stay crisp at any size.
-function draw(canvas: HTMLCanvasElement, pixels: Uint8Array | null, ink: Rgb): void {
+export function drawDigit(canvas: HTMLCanvasElement, pixels: Uint8Array | null, ink: Rgb): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.clearRect(0, 0, SIZE, SIZE);

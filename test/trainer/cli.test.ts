@@ -1,28 +1,11 @@
 // mnist-train as a user runs it: the built bundle in a child process.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunSummary } from '../../src/shared/protocol';
-import { cliBundle } from '../helpers/paths';
-
-interface CliResult { code: number | null; stdout: string; stderr: string }
-
-function runCli(args: string[], cwd: string, onStderr?: (text: string, child: ChildProcess) => void): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliBundle, ...args], { cwd, env: { ...process.env, XDG_CACHE_HOME: join(cwd, 'cache') } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => {
-      stderr += b;
-      onStderr?.(stderr, child);
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '../helpers/cli';
 
 function workspace(): string {
   return mkdtempSync(join(tmpdir(), 'cli-'));
