@@ -1,13 +1,14 @@
 // Where a training step's time goes, kernel by kernel: trains a preset on real digits for a few
 // warm-up steps, then profiles steps with tf.profile (wall time per kernel on wasm/cpu) and prints
 // the kernels sorted by total time. A developer's tool for the wasm kernels in src/trainer/kernels.
-//   node --import tsx scripts/bench/kernels.ts [--preset cnn] [--batch 128] [--backend wasm] [--steps 5]
+//   node --import tsx scripts/bench/kernels.ts [--preset cnn] [--batch 128] [--backend wasm] [--steps 5] [--threads N]
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type PresetName, applyDefaults } from '../../src/shared/config';
-import { initBackend } from '../../src/trainer/backend';
+import { defaultWasmDir, initBackend } from '../../src/trainer/backend';
+import { registerThreadedWasm } from '../../src/trainer/kernels/threads';
 import { buildModel } from '../../src/trainer/model';
 
 const args = new Map<string, string>();
@@ -24,6 +25,7 @@ const dir = [resolve(root, '..', 'shared', 'datasets', 'mnist-10k'), join(root, 
 if (!dir) throw new Error('no training digits: run npm run build (bundled sample) or provide ../shared/datasets/mnist-10k');
 
 async function main(): Promise<void> {
+  if (args.has('threads')) registerThreadedWasm(defaultWasmDir(), Number(args.get('threads')));
   const choice = await initBackend(backend);
   const images = gunzipSync(readFileSync(join(dir!, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + batch * 784);
   const labels = gunzipSync(readFileSync(join(dir!, 'train-labels-idx1-ubyte.gz'))).subarray(8, 8 + batch);

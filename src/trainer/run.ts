@@ -8,13 +8,14 @@ import { evaluatePredictions } from '../shared/metrics';
 import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody } from '../shared/protocol';
 import { summarizeRun } from '../shared/summary';
 import { checkModel, formatIssue } from '../shared/validate';
-import { BackendError, initBackend } from './backend';
+import { BackendError, defaultWasmDir, initBackend } from './backend';
 import { type Dataset, DataError, loadDataset } from './data/datasets';
 import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/config';
 import { buildModel, summarizeModel } from './model';
 import { saveModel } from './model-io';
 import { configHash, datasetChecksums } from './provenance';
 import { seedMathRandom } from './random';
+import { prepareWasmThreads, threadedWasmStatus } from './kernels/threads';
 import { augmentedDataset } from './augment';
 import { FitControl } from './fit-control';
 import { type ResumePlan, prepareResume, pruneCheckpoints } from './resume';
@@ -136,8 +137,13 @@ export async function runTraining(
     const problems = checkModel(cmd.config).filter((i) => i.severity === 'error');
     if (problems.length > 0) throw new ConfigProblem(problems.map((p) => formatIssue(p)).join('\n'));
 
+    prepareWasmThreads(cmd.config, defaultWasmDir());
     const choice = await initBackend(cmd.config.backend);
     emit({ type: 'ready', backend: choice.backend, reason: choice.reason, threads: choice.threads, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, configHash: configHash(cmd.config), seed: cmd.config.training.seed });
+    const threaded = threadedWasmStatus();
+    if (choice.backend === 'wasm' && threaded?.started === false && threaded.requested > 1) {
+      log(`wasm runs on one thread: its threaded build did not start (${threaded.why})`, 'warn');
+    }
     seedMathRandom(cmd.config.training.seed);
 
     const dataset = await loadDataset({
