@@ -69,7 +69,7 @@ if (callersOf) {
     const n = byId.get(id)!;
     if (n.callFrame.functionName !== callersOf) continue;
     const chain: string[] = [];
-    for (let p = parent.get(id), k = 0; p !== undefined && k < 4; p = parent.get(p), k++) chain.push(label(byId.get(p)!));
+    for (let p = parent.get(id), k = 0; p !== undefined && k < Number(process.env.DEPTH ?? 4); p = parent.get(p), k++) chain.push(label(byId.get(p)!));
     const key = chain.join(' < ');
     paths.set(key, (paths.get(key) ?? 0) + ms);
   }

@@ -1,4 +1,4 @@
-// Our wasm kernels (BatchMatMul with transposed operands, Slice, Sum over leading axes,
+// Our wasm kernels (BatchMatMul with transposed operands, Slice, GatherV2 on axis 0, Sum over leading axes,
 // MaxPoolGrad, fused Adam) against tfjs's cpu backend,
 // on real digits: ../shared/datasets/mnist-10k where present, else the bundled mnist-sample.
 import * as tf from '@tensorflow/tfjs';
@@ -65,9 +65,9 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   test('are registered once wasm is chosen, and registering again changes nothing', async (t) => {
     t.diagnostic(`digits from ${digits.source}`);
     await initBackend('wasm');
-    const names = ['BatchMatMul', 'Slice', 'Sum', 'MaxPoolGrad', ADAM_KERNEL];
+    const names = ['BatchMatMul', 'Slice', 'GatherV2', 'Sum', 'MaxPoolGrad', ADAM_KERNEL];
     const kernels = names.map((n) => tf.getKernel(n, 'wasm'));
-    assert.ok(kernels[0]?.setupFunc && kernels[2]?.setupFunc, "wasm's own setup stays, for the fallback paths");
+    assert.ok(kernels[0]?.setupFunc && kernels[2]?.setupFunc && kernels[3]?.setupFunc, "wasm's own setup stays, for the fallback paths");
     registerWasmKernels();
     assert.deepEqual(names.map((n) => tf.getKernel(n, 'wasm')), kernels);
   });
@@ -105,6 +105,30 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
       assert.equal(await compare(f), 0);
     });
   }
+
+  // model.fit's batches: shuffled rows of the training images and their one-hot labels.
+  const picks = [5, 0, 63, 17, 17, 42, 1, 30];
+  const gathers: [string, () => tf.Tensor][] = [
+    ['a batch of image rows (as fit takes them)', () => tf.gather(images(), tf.tensor1d(picks, 'int32'))],
+    ['one-hot labels', () => tf.gather(tf.oneHot(tf.tensor1d(Array.from(digits.labels), 'int32'), 10), tf.tensor1d(picks, 'int32'))],
+    ['int32 values, indices of rank 2', () => tf.gather(tf.tensor1d(Array.from(digits.labels), 'int32'), tf.tensor2d([[3, 1], [60, 2]], [2, 2], 'int32')).cast('float32')],
+    ['axis 1 (wasm own path)', () => tf.gather(images().reshape([64, PIXELS]), tf.tensor1d([400, 3, 401], 'int32'), 1)],
+  ];
+  for (const [name, f] of gathers) {
+    test(`gather equals cpu exactly: ${name}`, async () => {
+      assert.equal(await compare(f), 0);
+    });
+  }
+
+  test('gather refuses an index out of range, as wasm own kernel does', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor2d(digits.images.subarray(0, 4 * PIXELS), [4, PIXELS]);
+    const bad = tf.tensor1d([1, 4], 'int32');
+    assert.throws(() => tf.gather(x, bad), /GatherV2: the index value 4 is not in \[0, 3\]/);
+    const none = tf.gather(x, tf.tensor1d([], 'int32'));
+    assert.deepEqual(none.shape, [0, PIXELS]);
+    tf.dispose([x, bad, none]);
+  });
 
   test('an empty slice is empty', async () => {
     await initBackend('wasm');
@@ -246,6 +270,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
         tf.matMul(a, b, true, false);
         tf.matMul(b, a.slice([0, 0], [32, 128]), false, true);
         a.slice([1, 3], [7, 9]);
+        tf.gather(x4, tf.tensor1d([3, 1, 3], 'int32'));
         tf.sum(x4, [0, 1, 2]);
         tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 2, 2, 'valid').sum())(x4);
         tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 3, 2, 'same').sum())(x4);

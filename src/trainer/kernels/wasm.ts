@@ -4,6 +4,7 @@ import { ADAM_KERNEL, fusedAdamConfig, registerFusedAdam } from './adam';
 import { batchMatMulWasm } from './batch-mat-mul';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
+import { gatherWasm } from './gather';
 import { wrapWasmKernel } from './heap';
 import { maxPoolGradWasm } from './max-pool-grad';
 import { sliceWasm } from './slice';
@@ -20,6 +21,7 @@ export function registerWasmKernels(): void {
   wrapWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
   wrapWasmKernel('BatchMatMul', batchMatMulWasm);
   wrapWasmKernel('Slice', sliceWasm);
+  wrapWasmKernel('GatherV2', gatherWasm);
   wrapWasmKernel('Sum', sumWasm);
   // Replaced outright (the cpu semantics); wasm's own setup stays registered, unused.
   wrapWasmKernel('MaxPoolGrad', () => maxPoolGradWasm);
