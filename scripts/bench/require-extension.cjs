@@ -8,11 +8,15 @@ const { join } = require('node:path');
 const bundle = process.argv[2];
 // Any property is a callable, constructible stub, so top-level `new vscode.EventEmitter()`,
 // `class X extends vscode.TreeItem` and enum reads all work.
+// esbuild's ESM interop copies a module's own properties into a new object whose prototype is
+// the module's, so the stub answers through its prototype too.
 const stub = new Proxy(function vscodeStub() {}, {
   get: (target, key) => (key === 'prototype' ? target.prototype : key === Symbol.toPrimitive ? () => 0 : stub),
   apply: () => stub,
   construct: () => ({}),
+  getPrototypeOf: () => anything,
 });
+const anything = new Proxy({}, { get: (_, key) => (key === Symbol.toPrimitive ? () => 0 : stub) });
 const stubPath = join(__dirname, '__vscode_stub__.js');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {

@@ -326,10 +326,22 @@ async function main(): Promise<void> {
   console.log(`MNIST Trainer bench · ${meta.date} · ${meta.commit} · Node ${meta.node} · ${meta.cpu}`);
   console.log(`data: ${data.label}`);
   console.log(`trainer: ${TRAINER}`);
-  console.log(`each run: a fresh dist/trainer.js process, 1 epoch, ${meta.warmup}; ${o.reps} run(s) per case, medians; load average ${loadBefore}`);
+  console.log(`each run: a fresh trainer process, 1 epoch, ${meta.warmup}; ${o.reps} run(s) per case, medians; load average ${loadBefore}`);
 
   const rows: Row[] = [];
-  const torchRows = new Map<string, Row>();
+  // PyTorch's runs alternate with the wasm runs of the same preset and batch, so both meet the
+  // same load (its two OpenMP threads suffer most when other jobs take a core).
+  const torchReps = new Map<string, { reps: TorchRep[]; errors: string[] }>();
+  const torchOnce = (c: Case) => {
+    const key = `${c.preset}:${c.batch}`;
+    const acc = torchReps.get(key) ?? { reps: [], errors: [] };
+    torchReps.set(key, acc);
+    if (acc.reps.length + acc.errors.length >= o.reps) return;
+    const t = torchRuns(c.preset, c.batch, data.dir, 1, 900);
+    acc.reps.push(...t.reps);
+    if (t.error) acc.errors.push(t.error);
+    process.stderr.write(`  ${c.preset} b${c.batch} torch run ${acc.reps.length + acc.errors.length}: ${t.reps.map((r) => `${Math.round(r.samplesPerSecond)} samples/s`).join('')}${t.error ? ` (${t.error})` : ''} (load ${load()})\n`);
+  };
   for (const c of cases) {
     const runs: RunMeasure[] = [];
     for (let i = 0; i < o.reps; i++) {
@@ -338,30 +350,31 @@ async function main(): Promise<void> {
       process.stderr.write(
         `  ${c.preset} b${c.batch} ${c.backend} run ${i + 1}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s (${Math.round(r.samplesPerCpuSecond)}/CPU-s), acc ${(r.testAccuracy * 100).toFixed(2)}%, ${(r.maxRssKB / 1024).toFixed(0)} MB` : `${r.status}: ${r.message ?? ''}`} (load ${load()})\n`,
       );
+      if (torchVersion && c.backend === 'wasm') torchOnce(c);
     }
     rows.push({ ...summarize(c, runs), load: load() });
-    const key = `${c.preset}:${c.batch}`;
-    if (torchVersion && !torchRows.has(key)) {
-      const t = torchRuns(c.preset, c.batch, data.dir, o.reps, 900);
-      const sps = median(t.reps.map((r) => r.samplesPerSecond));
-      torchRows.set(key, {
-        preset: c.preset,
-        batch: c.batch,
-        backend: `torch ${torchVersion} (${t.reps[0]?.threads ?? 2} thr)`,
-        runs: o.reps,
-        okRuns: t.reps.length,
-        samplesPerSecond: sps,
-        samplesPerSecondAll: t.reps.map((r) => Math.round(r.samplesPerSecond)),
-        samplesPerCpuSecond: median(t.reps.map((r) => r.samplesPerCpuSecond)),
-        epoch48kSeconds: 48_000 / sps,
-        maxRssMB: median(t.reps.map((r) => r.maxRssKB / 1024)),
-        testAccuracy: median(t.reps.map((r) => r.testAccuracy)),
-        timedBatches: t.reps[0]?.timedBatches ?? 0,
-        error: t.error,
-        load: load(),
-      });
-      process.stderr.write(`  ${c.preset} b${c.batch} torch: ${t.reps.map((r) => Math.round(r.samplesPerSecond)).join(', ')} samples/s${t.error ? ` (${t.error})` : ''}\n`);
-    }
+  }
+  // Cases without a wasm run (e.g. --cases mlp:32:cpu) get their PyTorch runs now.
+  if (torchVersion) for (const c of cases) for (let i = 0; i < o.reps; i++) torchOnce(c);
+  const torchRows = new Map<string, Row>();
+  for (const [key, t] of torchReps) {
+    const [preset, batch] = key.split(':');
+    const sps = median(t.reps.map((r) => r.samplesPerSecond));
+    torchRows.set(key, {
+      preset,
+      batch: Number(batch),
+      backend: `torch ${torchVersion} (${t.reps[0]?.threads ?? 2} thr)`,
+      runs: o.reps,
+      okRuns: t.reps.length,
+      samplesPerSecond: sps,
+      samplesPerSecondAll: t.reps.map((r) => Math.round(r.samplesPerSecond)),
+      samplesPerCpuSecond: median(t.reps.map((r) => r.samplesPerCpuSecond)),
+      epoch48kSeconds: 48_000 / sps,
+      maxRssMB: median(t.reps.map((r) => r.maxRssKB / 1024)),
+      testAccuracy: median(t.reps.map((r) => r.testAccuracy)),
+      timedBatches: t.reps[0]?.timedBatches ?? 0,
+      error: t.errors[0],
+    });
   }
   for (const r of rows) {
     const t = torchRows.get(`${r.preset}:${r.batch}`);
