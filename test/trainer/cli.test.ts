@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunSummary } from '../../src/shared/protocol';
 import { runCli } from '../helpers/cli';
+import { startMirrorServer } from '../helpers/idx-server';
 
 function workspace(): string {
   return mkdtempSync(join(tmpdir(), 'cli-'));
@@ -36,6 +37,22 @@ test('bad input: one clear line, exit 2, no stack trace', async () => {
     assert.match(r.stderr, message, args.join(' '));
     assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/, `no stack trace for ${args.join(' ')}`);
     assert.equal(existsSync(join(cwd, '.mnist')), false, 'no run folder for input refused up front');
+  }
+});
+
+test('every mirror down: exit 1, a failed run, and the advice printed once', async () => {
+  const cwd = workspace();
+  const server = await startMirrorServer();
+  try {
+    const r = await runCli(['--dataset', 'mnist', '--epochs', '1', '--mirror', server.base('down'), '--cache-dir', join(cwd, 'cache')], cwd);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Training failed: Could not download train-images-idx3-ubyte\.gz from any mirror \(.*HTTP 404/);
+    assert.equal(r.stderr.split('set data.dir to a folder with the four IDX files').length - 1, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
+    const summary = JSON.parse(readFileSync(join(onlyRun(cwd), 'summary.json'), 'utf8')) as RunSummary;
+    assert.equal(summary.status, 'failed');
+  } finally {
+    await server.close();
   }
 });
 

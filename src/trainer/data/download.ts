@@ -85,7 +85,7 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
   await mkdir(opts.dir, { recursive: true });
 
   if (opts.mirrors.length === 0) {
-    throw new DataError(`Could not download ${file.name}: no mirror is configured. ${OFFLINE_HINT}`, file.name, OFFLINE_HINT);
+    throw new DataError(`Could not download ${file.name}: no mirror is configured.`, file.name, OFFLINE_HINT);
   }
   let lastReason = '';
   for (const base of opts.mirrors) {
@@ -101,7 +101,7 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
   }
   const tried = opts.mirrors.length === 1 ? '' : `tried ${opts.mirrors.length} mirrors; last: `;
   throw new DataError(
-    `Could not download ${file.name} from any mirror (${tried}${lastReason}). ${OFFLINE_HINT}`,
+    `Could not download ${file.name} from any mirror (${tried}${lastReason}).`,
     file.name,
     OFFLINE_HINT,
   );

@@ -57,18 +57,6 @@ export const fusedAdamConfig: KernelConfig = {
   },
 };
 
-/** tf.AdamOptimizer's state, private in its typings, which the fused update reads and writes as Adam does. */
-interface AdamState {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
-  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
-}
-
 /**
  * Makes every tf.AdamOptimizer take the fused kernel while the wasm backend is active; on other
  * backends (or without the kernel) it runs tfjs's own update. The optimizer keeps tfjs's state
