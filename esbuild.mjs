@@ -22,6 +22,16 @@ const common = {
   external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 };
 
+// ECharts' SVG renderer is its own bundle, required only when a report is written, so that
+// neither the extension's activation nor the CLI's start pays for loading it.
+const REPORT_SVG = 'report-svg.js';
+const lazyReportSvg = {
+  name: 'lazy-report-svg',
+  setup(build) {
+    build.onResolve({ filter: /\/shared\/report-svg$/ }, () => ({ path: `./${REPORT_SVG}`, external: true }));
+  },
+};
+
 const builds = [
   { ...webviewBuildOptions, minify: production, sourcemap: !production },
   {
@@ -32,6 +42,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: [...common.external, 'vscode'],
+    plugins: [lazyReportSvg],
+  },
+  {
+    ...common,
+    entryPoints: ['src/shared/report-svg.ts'],
+    outfile: `dist/${REPORT_SVG}`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -56,6 +75,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [lazyReportSvg],
     banner: { js: '#!/usr/bin/env node' },
   },
 ];

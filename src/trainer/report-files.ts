@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Report, buildReport } from '../shared/report';
-import { renderChartSvg } from '../shared/report-svg';
+import type { renderChartSvg } from '../shared/report-svg';
 import type { RunRecord } from '../shared/run-record';
 import { readRunRecord } from './run-history';
 import { writeFileAtomic } from './run-folder';
@@ -48,13 +48,23 @@ export function writeReport(runs: readonly RunRecord[], outDir: string, opts: { 
   let name = base;
   for (let i = 2; existsSync(join(outDir, `${name}.md`)) || existsSync(join(outDir, 'images', name)); i++) name = `${base}-${i}`;
   const imagesPath = `images/${name}`;
-  const report = buildReport({ runs, date, imagesPath, renderSvg: renderChartSvg, ...(opts.sweepId ? { sweepId: opts.sweepId } : {}), ...(opts.runsLocation ? { runsLocation: opts.runsLocation } : {}) });
+  const report = buildReport({ runs, date, imagesPath, renderSvg: loadSvgRenderer(), ...(opts.sweepId ? { sweepId: opts.sweepId } : {}), ...(opts.runsLocation ? { runsLocation: opts.runsLocation } : {}) });
   const imagesDir = join(outDir, 'images', name);
   mkdirSync(imagesDir, { recursive: true });
   for (const img of report.images) writeFileSync(join(imagesDir, img.file), img.svg);
   const file = join(outDir, `${name}.md`);
   writeFileAtomic(file, report.markdown);
   return { file, imagesDir, report, runs: [...runs] };
+}
+
+/**
+ * ECharts' SVG renderer (about 1.2 MB of code), loaded on the first report rather than when the
+ * extension or the CLI starts. esbuild.mjs builds it as dist/report-svg.js and turns this require
+ * into one of that file; from source (tests) it is the module itself.
+ */
+function loadSvgRenderer(): typeof renderChartSvg {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../shared/report-svg') as typeof import('../shared/report-svg')).renderChartSvg;
 }
 
 /** "../.mnist/runs" style: where the runs are, seen from the report's folder. */
