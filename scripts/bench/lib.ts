@@ -135,12 +135,26 @@ export function formatFashion(rows: FashionRow[]): string {
 }
 
 export interface ExtensionFigures {
+  /** Which build the bundle figures are of. */
+  build: string;
   bundles: { file: string; bytes: number | null }[];
   vsix: { file: string; bytes: number | null }[];
+  /** Medians over requireRuns fresh Node processes (scripts/bench/require-extension.cjs). */
   requireMs: number;
+  activateMs: number;
+  totalMs: number;
   requireRuns: number;
   requireError?: string;
   hostBundleHas?: { tfjs: boolean; echarts: boolean };
+  notes: string[];
+}
+
+/**
+ * Whether a host bundle holds TensorFlow.js or ECharts code. Code markers, not package names: the
+ * host may name '@tensorflow/tfjs-node' in a message or an install command.
+ */
+export function hostBundleContents(code: string): { tfjs: boolean; echarts: boolean } {
+  return { tfjs: code.includes('_tfengine'), echarts: code.includes('_echarts_instance_') || code.includes('zrender') };
 }
 
 export function formatExtension(e: ExtensionFigures): string {
@@ -149,9 +163,14 @@ export function formatExtension(e: ExtensionFigures): string {
   if (e.hostBundleHas) {
     rows.push(['dist/extension.js contains tfjs / echarts', `${e.hostBundleHas.tfjs ? 'yes' : 'no'} / ${e.hostBundleHas.echarts ? 'yes' : 'no'}`]);
   }
+  const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '—');
   rows.push([
-    'require time of dist/extension.js (plain Node, stub vscode; not VS Code activation)',
-    e.requireError ? `failed: ${e.requireError}` : Number.isFinite(e.requireMs) ? `${e.requireMs.toFixed(1)} ms (median of ${e.requireRuns})` : 'not built',
+    'activation: require + activate() of dist/extension.js (plain Node, stand-in vscode)',
+    e.requireError
+      ? `failed: ${e.requireError}`
+      : e.requireRuns > 0
+        ? `${ms(e.totalMs)} = ${ms(e.requireMs)} + ${ms(e.activateMs)} (medians of ${e.requireRuns})`
+        : 'not built',
   ]);
-  return grid(['extension', 'figure'], rows, [false, true]);
+  return `${grid([`extension (${e.build})`, 'figure'], rows, [false, true])}`;
 }

@@ -1,8 +1,9 @@
 // npm run bench: training speed of the real trainer bundle (dist/trainer.js, forked as the CLI and
 // the extension fork it) per preset, batch size and backend, beside PyTorch on the same data, plus
-// the extension's bundle sizes and require time. Run `npm run build` first. Options: --help.
+// the extension's figures: bundle and .vsix sizes, require + activate time. `npm run bench` builds
+// first. Options: --help.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type MnistConfigInput, type PresetName, applyDefaults } from '../../src/shared/config';
@@ -10,11 +11,13 @@ import type { BatchEvent, TrainerEvent } from '../../src/shared/protocol';
 import { TrainerProcess } from '../../src/trainer/client';
 import { createRunDir } from '../../src/trainer/run-folder';
 import {
+  type ExtensionFigures,
   type Row,
   type RunMeasure,
   formatExtension,
   formatFashion,
   formatTable,
+  hostBundleContents,
   median,
   throughput,
 } from './lib';
@@ -40,7 +43,8 @@ const HELP = `usage: node --import tsx scripts/bench/run.ts [options]
   --data 10k|sample|DIR   training data (default: ../shared/datasets/mnist-10k if present, else the bundled sample)
   --json FILE         also write the results as JSON
   --no-torch          skip PyTorch     --no-fashion   skip the full-size Fashion-MNIST epoch
-  --no-extension      skip bundle sizes and require time
+  --no-extension      skip the extension figures (bundle sizes, .vsix size, require + activate time)
+  --no-package        measure dist/ as built instead of packaging (production build + .vsix; dist/ is rebuilt after)
   --fashion-timeout S stop a Fashion-MNIST epoch after S seconds (default 300)
   --profile DIR       run the trainer with --cpu-prof, profiles into DIR
   --trainer FILE      another trainer bundle (default dist/trainer.js; see build-at.mjs for before/after)
@@ -54,13 +58,14 @@ interface Options {
   torch: boolean;
   fashion: boolean;
   extension: boolean;
+  package: boolean;
   fashionTimeout: number;
   profile: string | null;
   keep: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 3, cases: null, data: null, json: null, torch: true, fashion: true, extension: true, fashionTimeout: 300, profile: null, keep: false };
+  const o: Options = { reps: 3, cases: null, data: null, json: null, torch: true, fashion: true, extension: true, package: true, fashionTimeout: 300, profile: null, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -75,6 +80,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-torch') o.torch = false;
     else if (a === '--no-fashion') o.fashion = false;
     else if (a === '--no-extension') o.extension = false;
+    else if (a === '--no-package') o.package = false;
     else if (a === '--fashion-timeout') o.fashionTimeout = Number(value());
     else if (a === '--profile') o.profile = resolve(value());
     else if (a === '--keep') o.keep = true;
@@ -263,28 +269,57 @@ function fileSize(path: string): number | null {
   return existsSync(path) ? statSync(path).size : null;
 }
 
-function extensionFigures() {
-  const bundles = ['extension.js', 'webview.js', 'webview.css', 'trainer.js', 'cli.js'].map((f) => ({ file: `dist/${f}`, bytes: fileSize(join(DIST, f)) }));
-  const vsix = readdirSync(ROOT).filter((f) => f.endsWith('.vsix')).map((f) => ({ file: f, bytes: fileSize(join(ROOT, f)) }));
+/** The bundles as `npm run package` ships them (minified), the .vsix, and require + activate time of the host bundle. */
+function extensionFigures(pack: boolean): ExtensionFigures {
+  const notes: string[] = [];
+  let vsix: ExtensionFigures['vsix'] = [];
+  let build = 'dist/ as built (npm run build: not minified, with source maps)';
+  if (pack) {
+    // vsce packages what is in dist/, so the production build goes there; the dev build is put back after.
+    const out = mkdtempSync(join(tmpdir(), 'mnist-vsix-'));
+    try {
+      execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: 'pipe' });
+      const file = join(out, 'mnist-trainer.vsix');
+      execFileSync(
+        process.execPath,
+        [require.resolve('@vscode/vsce/vsce', { paths: [ROOT] }), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', file],
+        { cwd: ROOT, stdio: 'pipe' },
+      );
+      vsix = [{ file: 'mnist-trainer.vsix (npm run package)', bytes: fileSize(file) }];
+      build = 'the production build (npm run package: minified)';
+    } catch (err) {
+      notes.push(`packaging failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  const bundles = ['extension.js', 'report-svg.js', 'webview.js', 'webview.css', 'compare.js', 'compare.css', 'trainer.js', 'predictor.js', 'cli.js'].map((f) => ({ file: `dist/${f}`, bytes: fileSize(join(DIST, f)) }));
   const ext = join(DIST, 'extension.js');
-  let requireMs: number[] = [];
+  const runs: { requireMs: number; activateMs: number; ms: number }[] = [];
   let requireError: string | undefined;
   let hostBundleHas: { tfjs: boolean; echarts: boolean } | undefined;
   if (existsSync(ext)) {
-    const text = readFileSync(ext, 'utf8');
-    // Code markers, not names: the host may mention '@tensorflow/tfjs-node' in a message.
-    hostBundleHas = { tfjs: text.includes('_tfengine'), echarts: text.includes('_echarts_instance_') };
+    hostBundleHas = hostBundleContents(readFileSync(ext, 'utf8'));
     try {
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < 9; i++) {
         const out = execFileSync(process.execPath, [join(__dirname, 'require-extension.cjs'), ext], { encoding: 'utf8' });
-        requireMs.push((JSON.parse(out.trim().split('\n').pop()!) as { ms: number }).ms);
+        runs.push(JSON.parse(out.trim().split('\n').pop()!) as (typeof runs)[number]);
       }
     } catch (err) {
-      requireMs = [];
       requireError = (err as Error).message.split('\n')[0];
     }
   }
-  return { bundles, vsix, requireMs: median(requireMs), requireRuns: requireMs.length, requireError, hostBundleHas };
+  if (pack) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  return {
+    build,
+    bundles,
+    vsix,
+    requireMs: median(runs.map((r) => r.requireMs)),
+    activateMs: median(runs.map((r) => r.activateMs)),
+    totalMs: median(runs.map((r) => r.ms)),
+    requireRuns: runs.length,
+    requireError,
+    hostBundleHas,
+    notes,
+  };
 }
 
 function gitHead(): string {
@@ -395,7 +430,8 @@ async function main(): Promise<void> {
     notes.push(`Fashion-MNIST: ${FASHION} is absent (apt-get install -y dataset-fashion-mnist), so no full-size epoch was measured.`);
   }
 
-  const extension = o.extension ? extensionFigures() : null;
+  const extension = o.extension ? extensionFigures(o.package) : null;
+  if (extension) notes.push(...extension.notes);
   meta.loadAfter = load();
 
   console.log('');

@@ -12,18 +12,18 @@ const BENCH = join(repoRoot, 'scripts', 'bench', 'run.ts');
 interface BenchJson {
   meta: { data: string; reps: number };
   cases: { preset: string; batch: number; backend: string; okRuns: number; samplesPerSecond: number; epoch48kSeconds: number; maxRssMB: number; testAccuracy: number; timedBatches: number }[];
-  extension: { bundles: { file: string; bytes: number | null }[]; requireMs: number } | null;
+  extension: { bundles: { file: string; bytes: number | null }[]; requireMs: number; activateMs: number; requireRuns: number; hostBundleHas: { tfjs: boolean; echarts: boolean } } | null;
 }
 
 test('the bench trains the MLP on wasm and reports speed, memory and accuracy as a table and JSON', async () => {
   const json = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', BENCH, '--data', 'sample', '--cases', 'mlp:32:wasm', '--reps', '1', '--no-torch', '--no-fashion', '--json', json],
+    ['--import', 'tsx', BENCH, '--data', 'sample', '--cases', 'mlp:32:wasm', '--reps', '1', '--no-torch', '--no-fashion', '--no-package', '--json', json],
     { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   assert.match(out, /\| model \| batch \| backend/);
-  assert.match(out, /require time of dist\/extension\.js/);
+  assert.match(out, /activation: require \+ activate\(\) of dist\/extension\.js/);
   const result = JSON.parse(readFileSync(json, 'utf8')) as BenchJson;
   assert.match(result.meta.data, /mnist-sample/);
   assert.equal(result.cases.length, 1);
@@ -35,7 +35,13 @@ test('the bench trains the MLP on wasm and reports speed, memory and accuracy as
   assert.ok(Math.abs(mlp.epoch48kSeconds - 48_000 / mlp.samplesPerSecond) < 1e-6);
   assert.ok(mlp.maxRssMB > 50 && mlp.maxRssMB < 4000, `peak RSS ${mlp.maxRssMB} MB`);
   assert.ok(mlp.testAccuracy > 0.85, `test accuracy ${mlp.testAccuracy} after one epoch on the sample`);
-  assert.ok(result.extension?.bundles.some((b) => b.file === 'dist/trainer.js' && (b.bytes ?? 0) > 0));
+  const ext = result.extension;
+  assert.ok(ext, 'the extension figures are in the JSON');
+  assert.ok(ext.bundles.some((b) => b.file === 'dist/trainer.js' && (b.bytes ?? 0) > 0));
+  assert.ok(ext.bundles.some((b) => b.file === 'dist/report-svg.js' && (b.bytes ?? 0) > 0), 'the lazily loaded report renderer is built');
+  assert.equal(ext.requireRuns, 9, 'activate() ran against the stand-in vscode every time');
+  assert.ok(ext.requireMs > 0 && ext.activateMs > 0, `require ${ext.requireMs} ms, activate ${ext.activateMs} ms`);
+  assert.deepEqual(ext.hostBundleHas, { tfjs: false, echarts: false });
 });
 
 test('the bench refuses a malformed case with a clear message', () => {
