@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerConfigEditing } from './config-editing';
 import { Dashboard } from './dashboard';
+import { installNativeBackendCommand } from './native-backend';
 import { registerRunHistory } from './run-history';
 import { RunStore } from './run-store';
 import { readSettings } from './settings';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('mnist.showPanel', () => dashboard.showPanel()),
     vscode.commands.registerCommand('mnist.openRun', () => openRun(context, dashboard)),
+    vscode.commands.registerCommand('mnist.installNativeBackend', () => installNativeBackendCommand(context, log)),
   );
   registerConfigEditing(context, s);
   registerRunHistory(context, s, dashboard, log);

@@ -10,6 +10,7 @@ import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } fro
 import { TrainerProcess } from '../trainer/client';
 import { createRunDir } from '../trainer/run-folder';
 import { updateRunMeta } from '../trainer/run-history';
+import { nativeBackendDir } from './native-backend';
 import { runInfo } from './run-store';
 import { type Settings, readSettings } from './settings';
 
@@ -140,6 +141,7 @@ export class TrainingSession implements vscode.Disposable {
       runDir: dir,
       cacheDir: settings.dataCacheFolder,
       ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
+      nativeBackendDir: nativeBackendDir(this.context),
     });
     this.setState('training');
     this.log.info(`Run ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);

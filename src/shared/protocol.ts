@@ -18,6 +18,11 @@ export interface StartCommand {
    * events.jsonl; `config` must be that run's config.json.
    */
   resume?: boolean;
+  /**
+   * The folder MNIST: Install Native Backend installs tfjs-node into (npm --prefix); the `auto`
+   * and `tensorflow` backends load it from there when it holds one.
+   */
+  nativeBackendDir?: string;
 }
 /** host → trainer: end the fit after the current batch; the run ends as `cancelled`. */
 export interface StopCommand { type: 'stop' }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { registerWasmKernels } from './kernels/wasm';
+import { installedNativePackage } from './native-backend-dir';
 
 export type BackendKind = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -37,20 +38,21 @@ const NATIVE_PACKAGE = '@tensorflow/tfjs-node';
 
 export async function initBackend(
   requested: 'auto' | 'tensorflow' | 'wasm' | 'cpu',
-  opts: { wasmDir?: string } = {},
+  /** nativeDir: where MNIST: Install Native Backend put tfjs-node (npm --prefix); tried before the one next to the bundle. */
+  opts: { wasmDir?: string; nativeDir?: string } = {},
 ): Promise<BackendChoice> {
   switch (requested) {
     case 'tensorflow': {
-      const native = await tryNative();
+      const native = await tryNative(opts.nativeDir);
       if (native.ok) return { backend: 'tensorflow', reason: `tensorflow requested; ${native.using}`, threads: native.threads };
       throw new BackendError(
         native.missing
           ? `The config asks for backend "tensorflow", but ${NATIVE_PACKAGE} is not installed.`
           : `The config asks for backend "tensorflow", but ${NATIVE_PACKAGE} failed to load: ${native.why}.`,
         native.missing
-          ? `Install it (npm install ${NATIVE_PACKAGE} next to mnist-train), ` +
+          ? `Install it (in VS Code: MNIST: Install Native Backend; for mnist-train: npm install ${NATIVE_PACKAGE} next to it), ` +
               'or set "backend": "auto" to fall back to wasm.'
-          : `Reinstall it (npm rebuild ${NATIVE_PACKAGE}), or set "backend": "auto" to fall back to wasm.`,
+          : `Reinstall it (MNIST: Install Native Backend, or npm rebuild ${NATIVE_PACKAGE}), or set "backend": "auto" to fall back to wasm.`,
       );
     }
     case 'wasm': {
@@ -64,9 +66,9 @@ export async function initBackend(
     case 'cpu':
       return { backend: 'cpu', reason: `cpu requested; ${await useCpu()}`, threads: 1 };
     case 'auto': {
-      const native = await tryNative();
-      if (native.ok) return { backend: 'tensorflow', reason: `tfjs-node loaded; ${native.using}`, threads: native.threads };
-      const nativeWhy = native.missing ? 'tfjs-node is not installed (optional)' : `tfjs-node failed to load (${native.why})`;
+      const native = await tryNative(opts.nativeDir);
+      if (native.ok) return { backend: 'tensorflow', reason: `${native.from} loaded; ${native.using}`, threads: native.threads };
+      const nativeWhy = native.missing ? 'tfjs-node is not installed (optional)' : `${native.from ?? 'tfjs-node'} failed to load (${native.why})`;
       const wasm = await tryWasm(opts.wasmDir);
       if (wasm.ok) return { backend: 'wasm', reason: `${nativeWhy}; ${wasm.using}`, threads: wasm.threads };
       return { backend: 'cpu', reason: `${nativeWhy} and wasm failed to start (${wasm.why}); ${await useCpu()}`, threads: 1 };
@@ -76,9 +78,20 @@ export async function initBackend(
   }
 }
 
-type Attempt = { ok: true; using: string; threads: number } | { ok: false; why: string; missing?: boolean };
+type Attempt = { ok: true; using: string; threads: number; from?: string } | { ok: false; why: string; missing?: boolean; from?: string };
 
-async function tryNative(): Promise<Attempt> {
+async function tryNative(nativeDir?: string): Promise<Attempt> {
+  const installed = nativeDir ? installedNativePackage(nativeDir) : undefined;
+  if (installed) {
+    const from = `${installed.name.slice('@tensorflow/'.length)} in ${nativeDir}`;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(installed.path);
+    } catch (err) {
+      return { ok: false, why: firstLine(err), from };
+    }
+    return { ...(await nativeStarted()), from };
+  }
   try {
     // A plain require that esbuild leaves external. tfjs-core keeps its engine and kernel
     // registry on globalThis (_tfengine, _tfGlobals), so tfjs-node's own copy of tfjs-core
@@ -89,6 +102,10 @@ async function tryNative(): Promise<Attempt> {
     if (isMissing(err, NATIVE_PACKAGE)) return { ok: false, missing: true, why: `${NATIVE_PACKAGE} is not installed` };
     return { ok: false, why: firstLine(err) };
   }
+  return { ...(await nativeStarted()), from: 'tfjs-node' };
+}
+
+async function nativeStarted(): Promise<Attempt> {
   // Loading tfjs-node already switched to it; this confirms the backend initialised.
   if (!(await tf.setBackend('tensorflow'))) return { ok: false, why: 'its backend did not initialise' };
   // libtensorflow's intra-op pool defaults to one thread per core.
@@ -97,8 +114,9 @@ async function tryNative(): Promise<Attempt> {
 }
 
 async function tryWasm(wasmDir = defaultWasmDir()): Promise<Attempt> {
-  // The threaded build spawns its workers from a blob: URL, which Node's Worker refuses
-  // (ERR_WORKER_PATH); tfjs 4.22 already answers false under Node, this keeps it so.
+  // tfjs's own loader would start the threaded build from a blob: URL, which Node's Worker
+  // refuses (ERR_WORKER_PATH), so it stays off here; when threads are asked for,
+  // prepareWasmThreads (kernels/threads.ts) registers a wasm backend that starts them from files.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const binary = join(wasmDir, simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm');

@@ -138,7 +138,7 @@ export async function runTraining(
     if (problems.length > 0) throw new ConfigProblem(problems.map((p) => formatIssue(p)).join('\n'));
 
     prepareWasmThreads(cmd.config, defaultWasmDir());
-    const choice = await initBackend(cmd.config.backend);
+    const choice = await initBackend(cmd.config.backend, cmd.nativeBackendDir ? { nativeDir: cmd.nativeBackendDir } : {});
     emit({ type: 'ready', backend: choice.backend, reason: choice.reason, threads: choice.threads, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, configHash: configHash(cmd.config), seed: cmd.config.training.seed });
     const threaded = threadedWasmStatus();
     if (choice.backend === 'wasm' && threaded?.started === false && threaded.requested > 1) {
