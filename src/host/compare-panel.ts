@@ -5,6 +5,7 @@ import { compareCurves, compareTable } from '../shared/compare';
 import { type CompareDataMessage, isFromCompareView } from '../shared/protocol';
 import type { RunRecord } from '../shared/run-record';
 import { makeNonce, renderWebviewHtml } from './webview-html';
+import { describeMessage, handleWebviewMessage } from './webview-messages';
 
 export class ComparePanel implements vscode.Disposable {
   static readonly viewType = 'mnist.comparePanel';
@@ -50,17 +51,17 @@ export class ComparePanel implements vscode.Disposable {
       nonce: makeNonce(),
       title: 'MNIST: Compare Runs',
     });
-    const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
-      if (!isFromCompareView(m)) {
-        this.log.warn(`Ignored a malformed message from the compare view: ${JSON.stringify(m)?.slice(0, 200)}`);
-        return;
-      }
-      if (m.type === 'ready') void panel.webview.postMessage(ComparePanel.message(this.runs));
-      else {
-        const run = this.runs.find((r) => r.id === m.id);
-        if (run) this.openRun(run);
-      }
-    });
+    const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
+      handleWebviewMessage(m, isFromCompareView, (msg) => {
+        if (msg.type === 'ready') void panel.webview.postMessage(ComparePanel.message(this.runs));
+        else {
+          // Only a run this panel shows: the id is looked up, never joined into a path.
+          const run = this.runs.find((r) => r.id === msg.id);
+          if (run) this.openRun(run);
+          else this.log.warn(`Ignored a request from the compare view to open a run it does not show: ${describeMessage(msg.id)}`);
+        }
+      }, (line) => this.log.warn(line), 'compare view'),
+    );
     panel.onDidDispose(() => {
       sub.dispose();
       this.panel = undefined;

@@ -1,13 +1,13 @@
 // The dashboard's requests beyond train/stop: draw-a-digit predictions with the shown run's saved
 // model (in the predictor process, kept warm while a dashboard is open) and chart exports.
 import * as vscode from 'vscode';
-import type { DoneEvent, ExportRequest, PredictionMessage, PredictRequest, TrainerEvent } from '../shared/protocol';
+import type { ExportRequest, PredictionMessage, PredictRequest, TrainerEvent } from '../shared/protocol';
 import { saveExport } from './export';
 import { PredictorClient, savedModelDir } from './predictor';
 
 export interface ToolRun {
   info: { live: boolean };
-  /** The run folder, when the host knows it; else the `done` event's runDir is used. */
+  /** The run folder the host opened; without it there is no model to ask and no default export folder. */
   dir?: string;
   events: readonly TrainerEvent[];
 }
@@ -80,11 +80,9 @@ export class DashboardTools implements vscode.Disposable {
     else this.predictor.start();
   }
 
+  /** The folder the host opened the run from; never a path read from its event log (a `done` event's runDir). */
   private runDir(): string | undefined {
-    if (!this.run) return undefined;
-    if (this.run.dir) return this.run.dir;
-    const done = this.run.events.filter((e): e is DoneEvent => e.type === 'done').at(-1);
-    return done?.runDir;
+    return this.run?.dir;
   }
 
   private ended(): boolean {

@@ -6,6 +6,7 @@ import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFr
 import { DashboardTools } from './dashboard-tools';
 import type { TrainingSession } from './training-session';
 import { makeNonce, renderWebviewHtml } from './webview-html';
+import { handleWebviewMessage } from './webview-messages';
 
 export interface ShownRun {
   info: RunInfo;
@@ -96,11 +97,10 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   private onMessage(webview: vscode.Webview, m: unknown): void {
-    if (!isFromWebview(m)) {
-      this.log.warn(`Ignored a malformed message from the dashboard: ${JSON.stringify(m)?.slice(0, 200)}`);
-      return;
-    }
-    const msg: FromWebview = m;
+    handleWebviewMessage(m, isFromWebview, (msg) => this.act(webview, msg), (line) => this.log.warn(line), 'dashboard');
+  }
+
+  private act(webview: vscode.Webview, msg: FromWebview): void {
     switch (msg.type) {
       case 'ready':
         this.replay(webview);

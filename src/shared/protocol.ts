@@ -329,10 +329,21 @@ export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRu
 /** Largest export the host accepts: a full-HD PNG at twice the pixel ratio stays well under it. */
 export const MAX_EXPORT_CHARS = 16 * 1024 * 1024;
 
+/**
+ * A message's own fields when it is a plain object (what postMessage's structured clone makes),
+ * else null: a field inherited through a prototype never counts as sent.
+ */
+export function plainMessage(m: unknown): Record<string, unknown> | null {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return null;
+  const proto = Object.getPrototypeOf(m) as unknown;
+  if (proto !== Object.prototype && proto !== null) return null;
+  return Object.hasOwn(m, 'type') ? (m as Record<string, unknown>) : null;
+}
+
 /** Messages from a webview are untrusted: only these shapes are acted on. */
 export function isFromWebview(m: unknown): m is FromWebview {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
-  const keys = Object.keys(m);
+  if (plainMessage(m) === null) return false;
+  const keys = Object.keys(m as object);
   const t = (m as { type?: unknown }).type;
   if (t === 'predict') return isPredictRequest(m as Record<string, unknown>, keys);
   if (t === 'export') return isExportRequest(m as Record<string, unknown>, keys);
@@ -426,8 +437,8 @@ export type FromCompareView = CompareReadyMessage | CompareOpenRunMessage;
 
 /** Messages from a webview are untrusted: only these shapes are acted on. */
 export function isFromCompareView(m: unknown): m is FromCompareView {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
-  const r = m as Record<string, unknown>;
+  const r = plainMessage(m);
+  if (r === null) return false;
   const keys = Object.keys(r).sort().join(',');
   if (r.type === 'ready') return keys === 'type';
   return r.type === 'openRun' && keys === 'id,type' && typeof r.id === 'string' && r.id.length > 0 && r.id.length < 300;

@@ -1,7 +1,7 @@
 // A small stand-in for the `vscode` module, enough to run host classes in Node's test runner.
 // It records what the user would see (notifications, progress, status text) so tests can assert on it.
 import Module from 'node:module';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 type Listener<T> = (e: T) => void;
@@ -78,6 +78,12 @@ export interface FakePanel {
   receive(m: unknown): void;
   disposed: boolean;
   dispose(): void;
+  /** An editor panel (createWebviewPanel) or a sidebar view (registerWebviewViewProvider, resolved by resolveWebviewView). */
+  kind: 'panel' | 'view';
+  /** The webview's options as last set (enableScripts, localResourceRoots). */
+  readonly options: { enableScripts?: boolean; localResourceRoots?: Uri[]; [k: string]: unknown };
+  /** Every value html was set to, in order: one per render. */
+  renders: string[];
 }
 
 export interface FakeWatcher {
@@ -92,9 +98,26 @@ function createTreeView(id: string, o: { treeDataProvider: FakeTreeView['provide
   return view;
 }
 
-function createWebviewPanel(viewType: string, title: string): unknown {
+function fakeWebview(viewType: string, title: string, kind: FakePanel['kind'], options: Record<string, unknown>) {
   const received = new EventEmitter<unknown>();
   const disposed = new EventEmitter<void>();
+  const webview = {
+    options: { ...options } as FakePanel['options'],
+    cspSource: 'vscode-webview://fake',
+    get html() {
+      return panel.html;
+    },
+    set html(v: string) {
+      panel.html = v;
+      panel.renders.push(v);
+    },
+    asWebviewUri: (u: Uri) => u,
+    postMessage: async (m: unknown) => {
+      panel.posted.push(m);
+      return true;
+    },
+    onDidReceiveMessage: received.event,
+  };
   const panel: FakePanel = {
     viewType,
     title,
@@ -107,32 +130,36 @@ function createWebviewPanel(viewType: string, title: string): unknown {
       panel.disposed = true;
       disposed.fire();
     },
+    kind,
+    get options() {
+      return webview.options;
+    },
+    renders: [],
   };
   ui.panels.push(panel);
-  const webview = {
-    options: {},
-    cspSource: 'vscode-webview://fake',
-    get html() {
-      return panel.html;
-    },
-    set html(v: string) {
-      panel.html = v;
-    },
-    asWebviewUri: (u: Uri) => u,
-    postMessage: async (m: unknown) => {
-      panel.posted.push(m);
-      return true;
-    },
-    onDidReceiveMessage: received.event,
-  };
+  return { panel, webview, onDidDispose: disposed.event };
+}
+
+function createWebviewPanel(viewType: string, title: string, _column?: unknown, options: Record<string, unknown> = {}): unknown {
+  const { panel, webview, onDidDispose } = fakeWebview(viewType, title, 'panel', options);
   return {
     webview,
     title,
     iconPath: undefined,
     reveal: () => undefined,
-    onDidDispose: disposed.event,
+    onDidDispose,
     dispose: panel.dispose,
   };
+}
+
+/** Opens a registered webview view, as VS Code does when the user shows it; returns its recording. */
+export function resolveWebviewView(viewId: string): FakePanel {
+  const provider = ui.viewProviders.get(viewId);
+  if (!provider) throw new Error(`no webview view provider registered for ${viewId}`);
+  const { panel, webview, onDidDispose } = fakeWebview(viewId, viewId, 'view', {});
+  const view = { webview, viewType: viewId, visible: true, onDidDispose, onDidChangeVisibility: new EventEmitter<void>().event, show: () => undefined };
+  void provider.resolveWebviewView(view, { state: undefined }, { isCancellationRequested: false, onCancellationRequested: new EventEmitter<void>().event });
+  return panel;
 }
 
 function createFileSystemWatcher(pattern: unknown): FakeWatcher & Record<string, unknown> {
@@ -179,7 +206,30 @@ export const ui = {
   /** Paths passed to workspace.fs.delete, with whether the trash was asked for. */
   deleted: [] as { path: string; useTrash: boolean }[],
   workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
+  /** Settings from the workspace's .vscode/settings.json (`settings` are the user's); get() prefers these. */
+  workspaceSettings: {} as Record<string, unknown>,
+  /** Providers from window.registerWebviewViewProvider, by view id. */
+  viewProviders: new Map<string, { resolveWebviewView(view: unknown, context: unknown, token: unknown): unknown }>(),
+  /** What the save dialog answers (a path), or undefined: cancelled. */
+  saveAnswer: undefined as string | undefined,
+  /** Every save dialog shown, with its options. */
+  saveDialogs: [] as { defaultUri?: Uri; title?: string }[],
+  /** Paths written through workspace.fs.writeFile. */
+  written: [] as string[],
+  /** The output channels created, by name. */
+  channels: [] as string[],
+  /** Grants trust as the user would in the Workspace Trust editor: isTrusted turns true, then onDidGrantWorkspaceTrust fires. */
+  grantTrust(): void {
+    this.trusted = true;
+    trustGranted.fire();
+  },
   reset(root: string): void {
+    this.workspaceSettings = {};
+    this.viewProviders.clear();
+    this.saveAnswer = undefined;
+    this.saveDialogs = [];
+    this.written = [];
+    this.channels = [];
     this.inputAnswer = undefined;
     this.pick = undefined;
     this.commandsRun = [];
@@ -200,6 +250,33 @@ export const ui = {
     this.settings = {};
   },
 };
+
+const trustGranted = new EventEmitter<void>();
+const noEvent = new EventEmitter<unknown>().event;
+
+/** `get` as VS Code answers it: workspace over user settings (restricted settings are VS Code's business, see settings.ts). */
+function configuration(section?: string) {
+  return {
+    get: (k: string, fallback?: unknown) => ui.workspaceSettings[k] ?? ui.settings[k] ?? fallback,
+    inspect: (k: string) => ({ key: `${section ?? ''}.${k}`, globalValue: ui.settings[k], workspaceValue: ui.workspaceSettings[k] }),
+  };
+}
+
+/** The config files under the workspace root (the only glob the extension asks for), node_modules left out. */
+function findConfigFiles(): Uri[] {
+  const found: Uri[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 4) return;
+    for (const name of readdirSync(dir)) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full, depth + 1);
+      else if (name === 'mnist.config.json' || name.endsWith('.mnist.config.json')) found.push(Uri.file(full));
+    }
+  };
+  if (ui.workspaceRoot) walk(ui.workspaceRoot, 0);
+  return found;
+}
 
 function show(kind: Shown['kind']) {
   return async (message: string, ...items: unknown[]) => {
@@ -227,11 +304,39 @@ export const fakeVscode = {
   TreeItem,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
   RelativePattern,
+  FileType: { File: 1, Directory: 2 },
+  DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  Diagnostic: class { constructor(readonly range: unknown, readonly message: string, readonly severity?: number) {} },
+  CodeLens: class { constructor(readonly range: unknown, readonly command?: unknown) {} },
+  CodeAction: class { constructor(readonly title: string, readonly kind?: unknown) {} },
+  CodeActionKind: { QuickFix: 'quickfix' },
+  WorkspaceEdit: class { replace(): void {} },
+  languages: {
+    createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, clear: () => undefined, dispose: () => undefined }),
+    registerCodeActionsProvider: () => ({ dispose: () => undefined }),
+    registerCodeLensProvider: () => ({ dispose: () => undefined }),
+  },
   window: {
     showInformationMessage: show('info'),
     showWarningMessage: show('warning'),
     showErrorMessage: show('error'),
-    createOutputChannel: () => ({ info: log('info'), warn: log('warn'), error: log('error'), show: () => undefined, dispose: () => undefined }),
+    createOutputChannel: (name = 'MNIST') => {
+      ui.channels.push(name);
+      return { name, info: log('info'), warn: log('warn'), error: log('error'), show: () => undefined, dispose: () => undefined };
+    },
+    registerWebviewViewProvider: (id: string, provider: { resolveWebviewView(view: unknown, context: unknown, token: unknown): unknown }) => {
+      ui.viewProviders.set(id, provider);
+      return { dispose: () => ui.viewProviders.delete(id) };
+    },
+    showSaveDialog: async (o: { defaultUri?: Uri; title?: string } = {}) => {
+      ui.saveDialogs.push(o);
+      return ui.saveAnswer === undefined ? undefined : Uri.file(ui.saveAnswer);
+    },
+    setStatusBarMessage: (text: string) => {
+      ui.logLines.push(`status ${text}`);
+      return { dispose: () => undefined };
+    },
+    createStatusBarItem: () => ({ text: '', tooltip: '', command: undefined, name: '', show: () => undefined, hide: () => undefined, dispose: () => undefined }),
     withProgress: async <R>(_o: unknown, task: (p: { report(v: { message?: string; increment?: number }): void }, t: unknown) => Promise<R>) => {
       const cancel = new EventEmitter<void>();
       ui.cancelProgress = () => cancel.fire();
@@ -254,7 +359,14 @@ export const fakeVscode = {
     },
     getWorkspaceFolder: (uri: Uri) =>
       uri.fsPath.startsWith(ui.workspaceRoot) ? { uri: Uri.file(ui.workspaceRoot), name: 'ws', index: 0 } : undefined,
-    getConfiguration: () => ({ get: (key: string) => ui.settings[key] }),
+    getConfiguration: configuration,
+    onDidGrantWorkspaceTrust: trustGranted.event,
+    textDocuments: [] as unknown[],
+    onDidOpenTextDocument: noEvent,
+    onDidSaveTextDocument: noEvent,
+    onDidChangeTextDocument: noEvent,
+    onDidCloseTextDocument: noEvent,
+    findFiles: async () => findConfigFiles(),
     get workspaceFolders() {
       return ui.workspaceFolders;
     },
@@ -267,6 +379,15 @@ export const fakeVscode = {
         if (o.useTrash && ui.trashFails) throw new Error('trash is not supported');
         ui.deleted.push({ path: uri.fsPath, useTrash: o.useTrash ?? false });
         rmSync(uri.fsPath, { recursive: o.recursive ?? false, force: false });
+      },
+      writeFile: async (uri: Uri, bytes: Uint8Array) => {
+        ui.written.push(uri.fsPath);
+        mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+        writeFileSync(uri.fsPath, bytes);
+      },
+      stat: async (uri: Uri) => {
+        const st = statSync(uri.fsPath);
+        return { type: st.isDirectory() ? 2 : 1, size: st.size };
       },
     },
     openTextDocument: async (uri: Uri) => {
