@@ -132,6 +132,14 @@ const time = (v: unknown): number | null => {
   return Number.isFinite(t) ? t : null;
 };
 
+/**
+ * A name usable as one path segment: letters, digits, '.', '_' and '-', not starting with a dot, at
+ * most 100 characters. Names read from meta.json (a sweep id names its report file) must be one.
+ */
+export function isPlainName(s: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(s);
+}
+
 export function parseRunMeta(v: unknown): RunMeta {
   if (!isRecord(v)) return {};
   const meta: RunMeta = {};
@@ -139,7 +147,7 @@ export function parseRunMeta(v: unknown): RunMeta {
   if (name) meta.name = name;
   if (str(v.reproduces)) meta.reproduces = v.reproduces as string;
   const s = v.sweep;
-  if (isRecord(s) && str(s.id)) {
+  if (isRecord(s) && str(s.id) && isPlainName(s.id as string)) {
     meta.sweep = {
       id: s.id as string,
       experiment: str(s.experiment) ?? '',

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Report, buildReport } from '../shared/report';
 import type { renderChartSvg } from '../shared/report-svg';
-import type { RunRecord } from '../shared/run-record';
+import { type RunRecord, isPlainName } from '../shared/run-record';
 import { readRunRecord } from './run-history';
 import { writeFileAtomic } from './run-folder';
 
@@ -43,6 +43,9 @@ export function readRunsForReport(dirs: readonly string[]): RunRecord[] {
  */
 export function writeReport(runs: readonly RunRecord[], outDir: string, opts: { date?: Date; sweepId?: string; runsLocation?: string } = {}): WrittenReport {
   const date = opts.date ?? new Date();
+  if (opts.sweepId !== undefined && !isPlainName(opts.sweepId)) {
+    throw new ReportError(`the sweep id "${opts.sweepId.slice(0, 100)}" is not a plain name (letters, digits, ".", "_", "-"); it names the report file, so it cannot hold a path`);
+  }
   const base = `${opts.sweepId ?? stamp(date)}-report`;
   mkdirSync(outDir, { recursive: true });
   let name = base;
