@@ -8,6 +8,7 @@ import { registerRunHistory } from './run-history';
 import { RunStore } from './run-store';
 import { readSettings } from './settings';
 import { createStatusBar } from './status-bar';
+import { trusted } from './trust';
 import { TrainingSession } from './training-session';
 
 let session: TrainingSession | undefined;
@@ -71,14 +72,7 @@ async function resolveConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> 
 }
 
 async function train(s: TrainingSession, uri?: vscode.Uri): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage(
-      'MNIST training reads mnist.config.json and writes run folders into this workspace, so it waits until you trust the workspace.',
-      'Manage Workspace Trust',
-    );
-    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
+  if (!trusted('Training')) return;
   if (!vscode.workspace.workspaceFolders?.length) {
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
@@ -104,7 +98,13 @@ async function openRun(context: vscode.ExtensionContext, dashboard: Dashboard): 
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
   }
-  const store = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder);
+  let store: RunStore;
+  try {
+    store = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
+    return;
+  }
   const runs = store.list();
   if (runs.length === 0) {
     void vscode.window.showInformationMessage(`No runs yet in ${store.root}. Run "MNIST: Train" first.`);

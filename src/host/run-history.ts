@@ -13,10 +13,12 @@ import type { Dashboard } from './dashboard';
 import { runInfo } from './run-store';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runs-view';
 import { readSettings } from './settings';
+import { trusted } from './trust';
 import { SweepRunner } from './sweep-runner';
 import type { TrainingSession } from './training-session';
 
 const RELOAD_DELAY_MS = 400;
+const RESTRICTED_VIEW_MESSAGE = 'Restricted Mode: runs are shown, but training, sweeps and reports wait until you trust this workspace.';
 /** Reports go into the workspace, beside the code, so they can be committed. */
 const REPORTS_FOLDER = 'reports';
 
@@ -32,9 +34,16 @@ export interface RunHistoryContext {
   sweeps: SweepRunner;
 }
 
-function runsFolderOf(context: vscode.ExtensionContext): string | undefined {
+function runsFolderOf(context: vscode.ExtensionContext, log?: vscode.LogOutputChannel): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? readSettings(folder, context.globalStorageUri).runsFolder : undefined;
+  if (!folder) return undefined;
+  try {
+    return readSettings(folder, context.globalStorageUri).runsFolder;
+  } catch (err) {
+    log?.error((err as Error).message);
+    void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The runs a command acts on: the clicked run with the selection, else the selection, else a pick. */
@@ -77,6 +86,7 @@ export async function openRunInDashboard(h: RunHistoryContext, r: RunRecord): Pr
 }
 
 async function rename(h: RunHistoryContext, r: RunRecord): Promise<void> {
+  if (!trusted('Rename Run')) return;
   const value = await vscode.window.showInputBox({
     title: 'Rename Run',
     value: r.meta.name ?? r.label,
@@ -171,10 +181,7 @@ async function compareConfigs(h: RunHistoryContext, picked: RunRecord[]): Promis
 async function trainAgain(h: RunHistoryContext, r: RunRecord): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) return;
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('MNIST: training writes run folders into this workspace, so it waits until you trust the workspace.');
-    return;
-  }
+  if (!trusted('Train Again')) return;
   // As it is on disk now, not as listed: it is validated again, not resolved with this version's guesses.
   const raw = readRunConfigJson(r.dir);
   if (typeof raw !== 'object' || raw === null) {
@@ -201,7 +208,7 @@ async function runSweep(h: RunHistoryContext, uri?: vscode.Uri): Promise<void> {
 /** Writes the report into <workspace>/reports/; returns its path, or undefined after telling the user why not. */
 export function writeReportFor(h: RunHistoryContext, runs: readonly RunRecord[], sweepId?: string): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return undefined;
+  if (!folder || !trusted('Write Report')) return undefined;
   const outDir = path.join(folder.uri.fsPath, REPORTS_FOLDER);
   try {
     const records = readRunsForReport(runs.map((r) => r.dir));
@@ -217,6 +224,7 @@ export function writeReportFor(h: RunHistoryContext, runs: readonly RunRecord[],
 
 /** MNIST: Write Report: for the selected runs, else the latest sweep, else the runs the user picks. */
 async function writeReportCommand(h: RunHistoryContext, item?: unknown, items?: unknown): Promise<void> {
+  if (!trusted('Write Report')) return;
   const explicit = item !== undefined || (Array.isArray(items) && items.length > 0) || h.view.selection.length > 0;
   let runs: RunRecord[] = [];
   let sweepId: string | undefined;
@@ -243,10 +251,7 @@ async function writeReportCommand(h: RunHistoryContext, item?: unknown, items?: 
 export async function reproduceRun(h: RunHistoryContext, r: RunRecord): Promise<ReproductionVerdict | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) return undefined;
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('MNIST: training writes run folders into this workspace, so it waits until you trust the workspace.');
-    return undefined;
-  }
+  if (!trusted('Reproduce Run')) return undefined;
   const original = readRunRecord(r.dir, { events: true });
   const raw = readRunConfigJson(r.dir);
   if (!original || typeof raw !== 'object' || raw === null) {
@@ -316,7 +321,7 @@ export function registerRunHistory(
   dashboard: Dashboard,
   log: vscode.LogOutputChannel,
 ): RunHistoryContext {
-  const provider = new RunsTreeProvider(runsFolderOf(context) ?? '', {
+  const provider = new RunsTreeProvider(runsFolderOf(context, log) ?? '', {
     liveDir: () => (session.running ? session.liveRun?.dir : undefined),
     liveProgress: () => session.progress,
   });
@@ -334,6 +339,7 @@ export function registerRunHistory(
     }, RELOAD_DELAY_MS);
   };
   let watcher = provider.runsFolder ? watchRuns(provider.runsFolder, reloadSoon) : undefined;
+  if (!vscode.workspace.isTrusted) view.message = RESTRICTED_VIEW_MESSAGE;
   let wasRunning = session.running;
 
   const onRuns = (fn: (h: RunHistoryContext, runs: RunRecord[]) => Promise<void>, title: string, many: boolean) =>
@@ -358,12 +364,21 @@ export function registerRunHistory(
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('mnist.runsFolder')) return;
-      const root = runsFolderOf(context) ?? '';
+      const root = runsFolderOf(context, log) ?? '';
       watcher?.dispose();
       watcher = root ? watchRuns(root, reloadSoon) : undefined;
       provider.setRoot(root);
     }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => provider.setRoot(runsFolderOf(context) ?? '')),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => provider.setRoot(runsFolderOf(context, log) ?? '')),
+    // Trusted now: the workspace's own runsFolder setting counts from here on, without a reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (view.message === RESTRICTED_VIEW_MESSAGE) view.message = undefined;
+      const root = runsFolderOf(context, log) ?? '';
+      if (root === provider.runsFolder) return;
+      watcher?.dispose();
+      watcher = root ? watchRuns(root, reloadSoon) : undefined;
+      provider.setRoot(root);
+    }),
     vscode.commands.registerCommand('mnist.runs.refresh', () => provider.reload()),
     vscode.commands.registerCommand('mnist.runs.open', onRuns((hh, [r]) => openRunInDashboard(hh, r), 'MNIST: Open Run', false)),
     vscode.commands.registerCommand('mnist.runs.rename', onRuns((hh, [r]) => rename(hh, r), 'MNIST: Rename Run', false)),

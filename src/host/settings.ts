@@ -10,14 +10,54 @@ export interface Settings {
   defaultBackend: BackendName;
 }
 
+/**
+ * Settings that name where the extension writes or downloads from. In an untrusted workspace only the
+ * user's own value counts (package.json lists them as `restrictedConfigurations`, and VS Code ignores
+ * the workspace's value; read here the same way so the rule holds whatever reads them).
+ */
+export const RESTRICTED_SETTINGS = ['runsFolder', 'dataCacheFolder', 'mirrorUrl'] as const;
+
+/** A setting that cannot be used as it is; the message names it and says what to do. */
+export class SettingError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(message);
+    this.name = 'SettingError';
+  }
+}
+
+/**
+ * Where a folder setting points. A relative value is relative to the workspace folder and must stay
+ * inside it: `..` that climbs out is refused (a mistake, or a workspace writing where the user did
+ * not choose). An absolute value is a deliberate choice and is taken as it is.
+ */
+export function resolveOutputFolder(setting: string, value: string, workspaceFolder: string, workspaceName: string): string {
+  if (path.isAbsolute(value)) return path.normalize(value);
+  const full = path.resolve(workspaceFolder, value);
+  const rel = path.relative(workspaceFolder, full);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new SettingError(
+      setting,
+      `The "${setting}" setting ("${value}") points outside the workspace folder "${workspaceName}". Use a folder inside the workspace, or an absolute path if you mean a place outside it.`,
+    );
+  }
+  return full;
+}
+
+/** Reads the settings; throws SettingError when a folder setting climbs out of the workspace. */
 export function readSettings(folder: vscode.WorkspaceFolder, globalStorage: vscode.Uri): Settings {
   const c = vscode.workspace.getConfiguration('mnist', folder.uri);
-  const runs = c.get<string>('runsFolder') || '.mnist/runs';
-  const cache = c.get<string>('dataCacheFolder') || '';
-  const mirror = (c.get<string>('mirrorUrl') || '').trim();
+  const restricted = (key: (typeof RESTRICTED_SETTINGS)[number]): string | undefined => {
+    if (vscode.workspace.isTrusted) return c.get<string>(key);
+    const v = c.inspect<string>(key)?.globalValue;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const runs = restricted('runsFolder') || '.mnist/runs';
+  const cache = restricted('dataCacheFolder') || '';
+  const mirror = (restricted('mirrorUrl') || '').trim();
+  const root = folder.uri.fsPath;
   return {
-    runsFolder: path.resolve(folder.uri.fsPath, runs),
-    dataCacheFolder: cache ? path.resolve(folder.uri.fsPath, cache) : path.join(globalStorage.fsPath, 'datasets'),
+    runsFolder: resolveOutputFolder('mnist.runsFolder', runs, root, folder.name),
+    dataCacheFolder: cache ? resolveOutputFolder('mnist.dataCacheFolder', cache, root, folder.name) : path.join(globalStorage.fsPath, 'datasets'),
     mirrors: mirror ? [mirror] : undefined,
     defaultBackend: c.get<BackendName>('defaultBackend') ?? 'auto',
   };

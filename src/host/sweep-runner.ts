@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { formatIssue, parseConfigText } from '../shared/validate';
 import { type PlannedRun, type SweepOutcome, SweepQueue, describeOutcome, planSweep, sweepId } from '../shared/sweep';
 import type { RunHistoryContext } from './run-history';
-import { readSettings } from './settings';
+import { type Settings, readSettings } from './settings';
+import { trusted } from './trust';
 
 const CONFIG_GLOB = '**/{mnist.config.json,*.mnist.config.json}';
 
@@ -60,10 +61,7 @@ export class SweepRunner implements vscode.Disposable {
       void vscode.window.showInformationMessage('MNIST: a sweep is already running; stop it first (MNIST: Stop Sweep).');
       return undefined;
     }
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('MNIST: a sweep trains runs into this workspace, so it waits until you trust the workspace.');
-      return undefined;
-    }
+    if (!trusted('Run Sweep')) return undefined;
     const configUri = await pickConfig(uri);
     if (!configUri) {
       void vscode.window.showInformationMessage('MNIST: no mnist.config.json here. Create one (MNIST: Create Config), then add "experiments".');
@@ -88,7 +86,13 @@ export class SweepRunner implements vscode.Disposable {
       });
       return undefined;
     }
-    const settings = readSettings(folder, this.h.context.globalStorageUri);
+    let settings: Settings;
+    try {
+      settings = readSettings(folder, this.h.context.globalStorageUri);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`MNIST: the sweep cannot start: ${(err as Error).message}`);
+      return undefined;
+    }
     const backendInText = /"backend"\s*:/.test(text);
     for (const run of plan.runs) {
       // As for Train: a relative data.dir is relative to the config file; the setting's backend when none is given.

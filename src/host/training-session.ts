@@ -12,7 +12,8 @@ import { createRunDir } from '../trainer/run-folder';
 import { updateRunMeta } from '../trainer/run-history';
 import { nativeBackendDir } from './native-backend';
 import { runInfo } from './run-store';
-import { type Settings, readSettings } from './settings';
+import { type Settings, SettingError, readSettings } from './settings';
+import { trusted } from './trust';
 
 export type SessionState = 'idle' | 'training' | 'stopping';
 
@@ -90,7 +91,8 @@ export class TrainingSession implements vscode.Disposable {
       this.reportConfigErrors(document, errors, text);
       return false;
     }
-    const settings = readSettings(folder, this.context.globalStorageUri);
+    const settings = this.settings(folder);
+    if (!settings) return false;
     // A relative data.dir is relative to the config file; the backend setting applies when the config is silent.
     if (config.data.dir !== null) config.data.dir = path.resolve(path.dirname(configUri.fsPath), config.data.dir);
     if (!/"backend"\s*:/.test(text)) config.backend = settings.defaultBackend;
@@ -119,10 +121,25 @@ export class TrainingSession implements vscode.Disposable {
       void vscode.window.showErrorMessage(`MNIST: this config cannot be trained: ${errors[0] ? formatIssue(errors[0], 'config.json') : 'it is not a config'}`);
       return undefined;
     }
-    return this.launch(checked, readSettings(folder, this.context.globalStorageUri), options);
+    const settings = this.settings(folder);
+    return settings ? this.launch(checked, settings, options) : undefined;
+  }
+
+  /** The folder's settings, or undefined after telling the user which one is wrong. */
+  private settings(folder: vscode.WorkspaceFolder): Settings | undefined {
+    try {
+      return readSettings(folder, this.context.globalStorageUri);
+    } catch (err) {
+      if (!(err instanceof SettingError)) throw err;
+      this.log.error(err.message);
+      void vscode.window.showErrorMessage(`MNIST: ${err.message}`);
+      return undefined;
+    }
   }
 
   private launch(config: MnistConfig, settings: Settings, options: StartOptions = {}): LiveRun | undefined {
+    // Every way to train ends here: nothing is written into an untrusted workspace.
+    if (!trusted('Training')) return undefined;
     let dir: string;
     try {
       dir = createRunDir(settings.runsFolder, config);

@@ -1,5 +1,6 @@
 // MNIST: Create Config: the tutorial's config into a folder, opened; an existing file is only replaced after a modal yes.
 import * as vscode from 'vscode';
+import { trusted } from '../trust';
 import { CONFIG_FILE_NAME } from './analyze';
 import { configFileText, createPlan, OPEN_EXISTING, OVERWRITE, overwriteQuestion } from './scaffold';
 
@@ -29,6 +30,7 @@ export async function createConfig(folder: vscode.Uri, opts: CreateConfigOptions
 
 /** The command: into the folder of the Uri it is given (explorer menu), else the first workspace folder. */
 export async function createConfigCommand(arg?: unknown): Promise<vscode.Uri | undefined> {
+  if (!trusted('Create Config')) return undefined;
   const folder = arg instanceof vscode.Uri ? await folderOf(arg) : vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) {
     void vscode.window.showWarningMessage('MNIST: open a folder first (File > Open Folder…); the config and its runs live in the workspace.');
