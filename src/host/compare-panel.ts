@@ -5,7 +5,7 @@ import { compareCurves, compareTable } from '../shared/compare';
 import { type CompareDataMessage, isFromCompareView } from '../shared/protocol';
 import type { RunRecord } from '../shared/run-record';
 import { makeNonce, renderWebviewHtml } from './webview-html';
-import { describeMessage, handleWebviewMessage } from './webview-messages';
+import { LogLimiter, describeMessage, handleWebviewMessage } from './webview-messages';
 
 export class ComparePanel implements vscode.Disposable {
   static readonly viewType = 'mnist.comparePanel';
@@ -51,6 +51,11 @@ export class ComparePanel implements vscode.Disposable {
       nonce: makeNonce(),
       title: 'MNIST: Compare Runs',
     });
+    const limiter = new LogLimiter();
+    const warn = (line: string) => {
+      const pass = limiter.pass(line);
+      if (pass) this.log.warn(pass);
+    };
     const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
       handleWebviewMessage(m, isFromCompareView, (msg) => {
         if (msg.type === 'ready') void panel.webview.postMessage(ComparePanel.message(this.runs));
@@ -58,9 +63,9 @@ export class ComparePanel implements vscode.Disposable {
           // Only a run this panel shows: the id is looked up, never joined into a path.
           const run = this.runs.find((r) => r.id === msg.id);
           if (run) this.openRun(run);
-          else this.log.warn(`Ignored a request from the compare view to open a run it does not show: ${describeMessage(msg.id)}`);
+          else warn(`Ignored a request from the compare view to open a run it does not show: ${describeMessage(msg.id)}`);
         }
-      }, (line) => this.log.warn(line), 'compare view'),
+      }, warn, 'compare view'),
     );
     panel.onDidDispose(() => {
       sub.dispose();

@@ -6,7 +6,7 @@ import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFr
 import { DashboardTools } from './dashboard-tools';
 import type { TrainingSession } from './training-session';
 import { makeNonce, renderWebviewHtml } from './webview-html';
-import { handleWebviewMessage } from './webview-messages';
+import { LogLimiter, handleWebviewMessage } from './webview-messages';
 
 export interface ShownRun {
   info: RunInfo;
@@ -88,7 +88,8 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
     });
     this.webviews.add(webview);
     this.tools.viewOpened(1);
-    const sub = webview.onDidReceiveMessage((m: unknown) => this.onMessage(webview, m));
+    const limiter = new LogLimiter();
+    const sub = webview.onDidReceiveMessage((m: unknown) => this.onMessage(webview, m, limiter));
     onDidDispose(() => {
       this.webviews.delete(webview);
       this.tools.viewOpened(-1);
@@ -96,8 +97,12 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
     });
   }
 
-  private onMessage(webview: vscode.Webview, m: unknown): void {
-    handleWebviewMessage(m, isFromWebview, (msg) => this.act(webview, msg), (line) => this.log.warn(line), 'dashboard');
+  private onMessage(webview: vscode.Webview, m: unknown, limiter: LogLimiter): void {
+    const warn = (line: string) => {
+      const pass = limiter.pass(line);
+      if (pass) this.log.warn(pass);
+    };
+    handleWebviewMessage(m, isFromWebview, (msg) => this.act(webview, msg), warn, 'dashboard');
   }
 
   private act(webview: vscode.Webview, msg: FromWebview): void {

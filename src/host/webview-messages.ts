@@ -60,3 +60,37 @@ export function handleWebviewMessage<T>(
   act(m as T);
   return true;
 }
+
+const LOG_WINDOW_MS = 60_000;
+
+/**
+ * Keeps one webview's rejected messages from flooding the output channel: at most `max` lines a
+ * minute, the last of them saying so; the next minute's first line says how many were left out.
+ */
+export class LogLimiter {
+  private windowStart = -Infinity;
+  private count = 0;
+  private dropped = 0;
+
+  constructor(
+    private readonly max = 100,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The line to log, or undefined when this minute's lines are used up. */
+  pass(line: string): string | undefined {
+    const t = this.now();
+    let note = '';
+    if (t - this.windowStart >= LOG_WINDOW_MS) {
+      if (this.dropped > 0) note = ` (${this.dropped} more were not logged in the minute before)`;
+      this.windowStart = t;
+      this.count = 0;
+      this.dropped = 0;
+    }
+    this.count++;
+    if (this.count < this.max) return line + note;
+    if (this.count === this.max) return `${line}${note}; further ones from this view are not logged for a minute`;
+    this.dropped++;
+    return undefined;
+  }
+}

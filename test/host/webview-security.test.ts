@@ -330,6 +330,27 @@ describe(`${MALFORMED.length} malformed messages thrown at each of the ${WEBVIEW
   }
 });
 
+describe('size and floods', () => {
+  for (const w of WEBVIEWS) {
+    test(`${w.name}: a 10⁷-item payload is refused without reading its items; 250 bad messages make at most 100 log lines`, async () => {
+      const panel = await w.open();
+      let reads = 0;
+      const pixels = new Array(10_000_000);
+      for (const i of [0, 783, 5_000_000, 9_999_999]) Object.defineProperty(pixels, i, { get: () => (reads++, 0.5), enumerable: true });
+      const view = w.source.includes('compare') ? /compare view/ : /dashboard/;
+      assertIgnored(await deliver(panel, { type: 'predict', id: 1, pixels }), '10⁷ pixels', view);
+      assertIgnored(await deliver(panel, { type: 'openRun', id: pixels }), '10⁷ ids', view);
+      assert.equal(reads, 0, 'the work does not grow with the payload');
+
+      const logs = ui.logLines.length;
+      for (let i = 0; i < 250; i++) panel.receive({ type: `junk-${i}` });
+      const lines = ui.logLines.slice(logs);
+      assert.equal(lines.length, 98, '100 a minute, 2 used above');
+      assert.match(lines.at(-1) ?? '', /further ones from this view are not logged for a minute/);
+    });
+  }
+});
+
 describe('well-shaped messages that ask for too much', () => {
   test(`Compare Runs panel: ${HOSTILE_COMPARE.length} openRun ids that are paths or no shown run open nothing and are logged`, async () => {
     const panel = await WEBVIEWS[2].open();
