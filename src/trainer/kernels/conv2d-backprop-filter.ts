@@ -3,13 +3,21 @@
 //   dW[ky,kx,c,o] = Σ_{b,oy,ox} x[b, oy·s − padTop + ky, ox·s − padLeft + kx, c] · dy[b,oy,ox,o]
 // With x as [c, h, w, b] (batch ↔ channels) and dy as a filter [oh, ow, b, o], that is a conv
 // with stride 1 and dilation s whose output [c, kh, kw, o] is dW transposed.
+// That conv is slow, though: XNNPACK repacks its huge "filter" (dy) on every call, and its long
+// reduction (b·oh·ow) streams through memory. Where the channel counts allow, a direct SIMD loop
+// (simd.wat) does it instead, one image at a time so x and dy stay in cache.
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { run } from './heap';
+import { simdKernels } from './simd';
+
+/** Off: always the XNNPACK formulation (for benchmarks comparing the two). */
+export const filterGradOptions = { direct: true };
 
 type Pairs = [[number, number], [number, number], [number, number], [number, number]];
 
-export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs }) => {
+export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   if (dataFormat != null && dataFormat !== 'NHWC') {
@@ -43,6 +51,18 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs }) => {
 
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  const simd = filterGradOptions.direct && x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernels(backend as BackendWasm) : null;
+  let direct = null;
+  if (simd && inChannels % 4 === 0 && outChannels % 8 === 0) direct = simd.convFilterGrad4x8;
+  else if (simd && outChannels % 16 === 0) direct = simd.convFilterGrad1x16;
+  if (direct) {
+    const wasm = backend as BackendWasm;
+    const out = wasm.makeOutput(filterShape, 'float32');
+    const [xAt, dyAt, dwAt] = [x, dy, out].map((t) => wasm.getMemoryOffset(t.dataId));
+    direct(xAt, dyAt, dwAt, batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
+      filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft);
+    return out;
+  }
   // The rows/cols of x the forward conv read (from row 0); past them x never mattered, short of
   // them the forward conv read padding zeros.
   const rowsRead = (outHeight - 1) * strideHeight + filterHeight - padTop;
