@@ -55,6 +55,11 @@ function filterValues(shape: Shape4, seed: number): Float32Array {
   return out;
 }
 
+/** conv(x, w) on the active backend. */
+function forward(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, strides: number, pad: Pad): Float32Array {
+  return tf.tidy(() => Float32Array.from(tf.conv2d(tf.tensor4d(x, xShape), tf.tensor4d(w, wShape), strides, pad).dataSync()));
+}
+
 /** d(sum(relu(conv)²))/d(filter) on the active backend. */
 function filterGradient(x: Float32Array, xShape: Shape4, w: Float32Array, wShape: Shape4, strides: number, pad: Pad): Float32Array {
   return tf.tidy(() => {
@@ -168,16 +173,32 @@ describe('wasm conv gradients', () => {
     });
   }
 
+  // Our direct Conv2D takes 8k filters over rows of ≥ 8 values; a first layer (1 channel) stays on wasm's own.
+  for (const c of [...cases.filter((c) => c.input === 'features'), cases[0]]) {
+    test(`forward conv equals the cpu one within 1e-5: ${c.name}`, async () => {
+      const [x, xShape]: [Float32Array, Shape4] =
+        c.input === 'digits'
+          ? [digits.images.subarray(0, batch * PIXELS), [batch, 28, 28, 1]]
+          : [firstLayerOut, [batch, 13, 13, 32]];
+      const err = await compareOnBackends(forward, x, xShape, c.wShape, c.strides, c.pad);
+      assert.ok(err < 1e-5, `relative error ${err.toExponential(2)} (digits from ${digits.source})`);
+    });
+  }
+
   test('leaks no tensors and no backend data', async () => {
     await initBackend('wasm');
     const x = tf.tensor4d(digits.images.subarray(0, batch * PIXELS), [batch, 28, 28, 1]);
     const w = tf.tensor4d(filterValues([3, 3, 1, 32], 5), [3, 3, 1, 32]);
-    // Both gradients, so both our kernels run: the fast input path (stride 1), the fallback
-    // (stride 2), the filter kernel with x padded (same) and cut short (valid, stride 2).
+    const features = tf.tensor4d(firstLayerOut, [batch, 13, 13, 32]);
+    const w2 = tf.tensor4d(filterValues([3, 3, 32, 16], 5), [3, 3, 32, 16]);
+    // Both gradients, so all our kernels run: the fast input path (stride 1), the fallback
+    // (stride 2), the filter kernel with x padded (same) and cut short (valid, stride 2), the
+    // direct forward conv on a padded copy (same, on features).
     const gradients = () => {
       for (const [strides, pad] of [[1, 'same'], [2, 'valid'], [2, 'same']] as const) {
         const grads = tf.grads((xs, f) => tf.conv2d(xs as tf.Tensor4D, f as tf.Tensor4D, strides, pad).square().sum());
         tf.dispose(grads([x, w]));
+        tf.dispose(grads([features, w2]));
       }
     };
     gradients(); // warm up: a first call may create lasting state
@@ -192,7 +213,7 @@ describe('wasm conv gradients', () => {
     const after = tf.memory();
     assert.equal(after.numTensors, before.numTensors);
     assert.equal(after.numDataBuffers, before.numDataBuffers);
-    tf.dispose([x, w]);
+    tf.dispose([x, w, features, w2]);
   });
 
   test('a small CNN trains on wasm and its loss falls', async (t) => {

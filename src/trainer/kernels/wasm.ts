@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, fusedAdamConfig, registerFusedAdam } from './adam';
 import { batchMatMulWasm } from './batch-mat-mul';
+import { conv2dWasm } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
 import { gatherWasm } from './gather';
@@ -18,6 +19,7 @@ export function registerWasmKernels(): void {
   }
   if (tf.getKernel(ADAM_KERNEL, 'wasm') == null) tf.registerKernel(fusedAdamConfig);
   registerFusedAdam();
+  wrapWasmKernel('Conv2D', conv2dWasm);
   wrapWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
   wrapWasmKernel('BatchMatMul', batchMatMulWasm);
   wrapWasmKernel('Slice', sliceWasm);

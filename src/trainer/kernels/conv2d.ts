@@ -1,0 +1,66 @@
+// Conv2D for wasm as a direct SIMD loop (simd.wat conv4x8): 4 output pixels × 8 filters held in
+// registers while the loop walks each filter row's contiguous run of x. XNNPACK's own conv runs
+// the CNN's layers at about half that speed here (scripts/bench/conv-flops.ts), and it repacks
+// the filter whenever it changes, i.e. after every training step. The faster
+// Conv2DBackpropInput runs on this too (a full convolution). Other cases (NCHW, dilations, filter
+// counts not a multiple of 8, narrow outputs, a first layer's few input channels) stay on
+// wasm's own kernel.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { run, withTemps } from './heap';
+import { simdKernels } from './simd';
+
+type Rest = [number, number, number, number, number, number, number, number, number, number];
+
+/** Off: always wasm's own (for scripts/bench/conv-flops.ts to compare the two). */
+export const conv2dOptions = { direct: true };
+
+/** Wraps wasm's own kernel: the direct loop where it applies, `original` elsewhere. */
+export function conv2dWasm(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as Conv2DAttrs;
+    const backend = args.backend as BackendWasm;
+    const simd = conv2dOptions.direct ? simdKernels(backend) : null;
+    const dilated = (typeof dilations === 'number' ? [dilations] : dilations ?? [1]).some((d) => d !== 1);
+    if (!simd || dilated || (dataFormat != null && dataFormat !== 'NHWC') || x.shape.length !== 4 || x.dtype !== 'float32') {
+      return original(args);
+    }
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+    const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+    // Fewer than 8 values per filter row makes the inner loop mostly overhead (a first layer's 3×1).
+    if (outChannels % 8 !== 0 || outWidth < 4 || filterWidth * inChannels < 8 || outHeight < 1) return original(args);
+    const height = inHeight + padInfo.top + padInfo.bottom;
+    const width = inWidth + padInfo.left + padInfo.right;
+    if ((outHeight - 1) * strideHeight + filterHeight > height || (outWidth - 1) * strideWidth + filterWidth > width) {
+      return original(args);
+    }
+    return withTemps((temps) => {
+      let padded = x;
+      if (padInfo.top || padInfo.bottom || padInfo.left || padInfo.right) {
+        const p = run('PadV2', { x }, {
+          paddings: [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]],
+          constantValue: 0,
+        });
+        temps.push(p);
+        padded = p;
+      }
+      const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
+      const [xAt, fAt, outAt] = [padded, filter, out].map((t) => backend.getMemoryOffset(t.dataId));
+      const rest = [height, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth];
+      simd.conv4x8(xAt, fAt, outAt, batchSize, ...(rest as Rest));
+      return out;
+    });
+  };
+}
