@@ -1,10 +1,11 @@
 // Picks the tfjs backend: native TensorFlow (tfjs-node) when it loads, else wasm, else cpu,
 // and says why in words a person can act on.
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { type BackendWasm, getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
+import { startSimdHelper } from './kernels/simd';
 import { registerWasmKernels } from './kernels/wasm';
 import { installedNativePackage } from './native-backend-dir';
 
@@ -133,7 +134,10 @@ async function tryWasm(wasmDir = defaultWasmDir()): Promise<Attempt> {
   if (!started) return { ok: false, why: 'initialisation failed (see the warning above)' };
   registerWasmKernels();
   const threads = getThreadsCount();
-  return { ok: true, using: `using wasm${simd ? ' with SIMD' : ' without SIMD'}, ${plural(threads, 'thread')}`, threads };
+  // Under the threaded build our conv kernels split each batch with a helper thread of their own.
+  const helper = threads > 1 ? await startSimdHelper(tf.backend() as BackendWasm) : null;
+  const split = helper ? ' (conv kernels split across 2)' : '';
+  return { ok: true, using: `using wasm${simd ? ' with SIMD' : ' without SIMD'}, ${plural(threads, 'thread')}${split}`, threads };
 }
 
 async function useCpu(): Promise<string> {

@@ -1,6 +1,7 @@
 // wasm's threaded build in Node (src/trainer/kernels/threads.ts). Each start runs in its own child
 // process with a time limit, so a pool that kept Node alive would fail here instead of hanging.
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { applyDefaults } from '../../src/shared/config';
 import type { TrainerEvent } from '../../src/shared/protocol';
 import { defaultWasmDir, initBackend } from '../../src/trainer/backend';
 import { TrainerProcess } from '../../src/trainer/client';
+import { simdHelper } from '../../src/trainer/kernels/simd';
 import { prepareWasmThreads, registerThreadedWasm, threadedWasmStatus, wasmThreadsWanted } from '../../src/trainer/kernels/threads';
 import { createRunDir } from '../../src/trainer/run-folder';
 import { trainerBundle } from '../helpers/paths';
@@ -24,10 +26,14 @@ function convAndAdam(): Float32Array {
     const w = tf.variable(tf.tensor4d(Float32Array.from({ length: 9 * 16 }, (_, i) => Math.cos(i * 0.7) * 0.3), [3, 3, 1, 16]));
     const grads = tf.grads((a, b) => tf.maxPool(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid').relu() as tf.Tensor4D, 2, 2, 'valid').square().sum());
     const [dx, dw] = grads([x, w]);
+    // A second layer's shapes (32 → 16 channels): our direct SIMD conv kernels, split across threads.
+    const features = tf.tensor4d(Float32Array.from({ length: 8 * 13 * 13 * 32 }, (_, i) => Math.abs(Math.sin(i * 0.007))), [8, 13, 13, 32]);
+    const w2 = tf.tensor4d(Float32Array.from({ length: 9 * 32 * 16 }, (_, i) => Math.cos(i * 0.3) * 0.1), [3, 3, 32, 16]);
+    const [dx2, dw2] = tf.grads((a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').relu().square().sum())([features, w2]);
     const optimizer = tf.train.adam(0.01);
     for (let i = 0; i < 3; i++) optimizer.minimize(() => tf.conv2d(x, w as tf.Tensor4D, 1, 'valid').square().mean() as tf.Scalar);
     optimizer.dispose();
-    const out = tf.concat([dx.flatten(), dw.flatten(), w.flatten()]);
+    const out = tf.concat([dx.flatten(), dw.flatten(), w.flatten(), dx2.flatten(), dw2.flatten()]);
     w.dispose();
     return Float32Array.from(out.dataSync());
   });
@@ -37,6 +43,7 @@ async function child(mode: string): Promise<void> {
   registerThreadedWasm(mode === 'missing' ? join(tmpdir(), 'no-such-wasm-dir') : defaultWasmDir(), 2);
   const choice = await initBackend('wasm');
   const values = convAndAdam();
+  const splits = simdHelper(tf.backend() as BackendWasm)?.splits ?? 0;
   await initBackend('cpu');
   const reference = convAndAdam();
   let maxDiff = 0;
@@ -45,11 +52,11 @@ async function child(mode: string): Promise<void> {
     maxDiff = Math.max(maxDiff, Math.abs(values[i] - reference[i]));
     maxRef = Math.max(maxRef, Math.abs(reference[i]));
   }
-  process.stdout.write(JSON.stringify({ threads: choice.threads, reason: choice.reason, status: threadedWasmStatus(), relativeError: maxDiff / maxRef }) + '\n');
+  process.stdout.write(JSON.stringify({ threads: choice.threads, reason: choice.reason, status: threadedWasmStatus(), splits, relativeError: maxDiff / maxRef }) + '\n');
   // No process.exit: the test checks that Node ends by itself once the work is done.
 }
 
-interface ChildResult { threads: number; reason: string; status: { started: boolean; why?: string }; relativeError: number }
+interface ChildResult { threads: number; reason: string; status: { started: boolean; why?: string }; splits: number; relativeError: number }
 
 function runChild(mode: string): ChildResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', __filename], {
@@ -69,7 +76,10 @@ if (CHILD) {
     const r = runChild('threads');
     assert.equal(r.threads, 2, r.reason);
     assert.deepEqual(r.status, { requested: 2, started: true });
-    assert.match(r.reason, /2 threads/);
+    assert.match(r.reason, /2 threads \(conv kernels split across 2\)/);
+    // Split across the threads: the first layer's dW (its forward stays on XNNPACK: 1 channel),
+    // again in each of the 3 Adam steps, and the second layer's forward, dx and dW.
+    assert.equal(r.splits, 1 + 3 + 3, 'our conv kernels ran half the batch on the helper thread');
     assert.ok(r.relativeError < 1e-4, `relative error ${r.relativeError}`);
   });
 
@@ -78,6 +88,7 @@ if (CHILD) {
     assert.equal(r.threads, 1);
     assert.equal(r.status.started, false);
     assert.match(r.status.why ?? '', /tfjs-backend-wasm-threaded-simd\.wasm/);
+    assert.equal(r.splits, 0, 'no helper thread on the single-threaded build');
     assert.ok(r.relativeError < 1e-4, `relative error ${r.relativeError}`);
   });
 

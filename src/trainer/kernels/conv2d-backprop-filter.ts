@@ -10,11 +10,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { run } from './heap';
-import { simdKernels } from './simd';
+import { simdHelper, simdKernels } from './simd';
 
 /** Off: always the XNNPACK formulation (for benchmarks comparing the two). */
 export const filterGradOptions = { direct: true };
 
+type Shape = [number, number, number, number, number, number, number, number, number, number, number, number];
 type Pairs = [[number, number], [number, number], [number, number], [number, number]];
 
 export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend }) => {
@@ -55,12 +56,26 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
   let direct = null;
   if (simd && inChannels % 4 === 0 && outChannels % 8 === 0) direct = simd.convFilterGrad4x8;
   else if (simd && outChannels % 16 === 0) direct = simd.convFilterGrad1x16;
-  if (direct) {
+  if (simd && direct) {
     const wasm = backend as BackendWasm;
     const out = wasm.makeOutput(filterShape, 'float32');
+    const helper = simdHelper(wasm);
+    // Each thread sums over half the batch into its own dW; then one adds the other's in.
+    const partial = helper && batchSize > 1 ? wasm.makeOutput(filterShape, 'float32') : null;
     const [xAt, dyAt, dwAt] = [x, dy, out].map((t) => wasm.getMemoryOffset(t.dataId));
-    direct(xAt, dyAt, dwAt, batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
-      filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft);
+    const shape = [inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft];
+    if (helper && partial) {
+      const half = Math.ceil(batchSize / 2);
+      const partialAt = wasm.getMemoryOffset(partial.dataId);
+      const xBytes = 4 * inHeight * inWidth * inChannels;
+      const dyBytes = 4 * outHeight * outWidth * outChannels;
+      const name = direct === simd.convFilterGrad4x8 ? 'convFilterGrad4x8' : 'convFilterGrad1x16';
+      helper.split(name, direct, [xAt, dyAt, dwAt, half, ...shape], [xAt + half * xBytes, dyAt + half * dyBytes, partialAt, batchSize - half, ...shape]);
+      simd.addInto(dwAt, partialAt, filterShape.reduce((a, b) => a * b, 1));
+      wasm.disposeData(partial.dataId);
+    } else {
+      direct(xAt, dyAt, dwAt, batchSize, ...(shape as Shape));
+    }
     return out;
   }
   // The rows/cols of x the forward conv read (from row 0); past them x never mattered, short of

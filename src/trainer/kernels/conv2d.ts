@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { run, withTemps } from './heap';
-import { simdKernels } from './simd';
+import { simdHelper, simdKernels } from './simd';
 
 type Rest = [number, number, number, number, number, number, number, number, number, number];
 
@@ -59,7 +59,16 @@ export function conv2dWasm(original: KernelFunc): KernelFunc {
       const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
       const [xAt, fAt, outAt] = [padded, filter, out].map((t) => backend.getMemoryOffset(t.dataId));
       const rest = [height, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth];
-      simd.conv4x8(xAt, fAt, outAt, batchSize, ...(rest as Rest));
+      const helper = simdHelper(backend);
+      if (helper && batchSize > 1) {
+        // Each thread takes half the batch: disjoint images in, disjoint outputs.
+        const half = Math.ceil(batchSize / 2);
+        const xBytes = 4 * height * width * inChannels;
+        const outBytes = 4 * outHeight * outWidth * outChannels;
+        helper.split('conv4x8', simd.conv4x8, [xAt, fAt, outAt, half, ...rest], [xAt + half * xBytes, fAt, outAt + half * outBytes, batchSize - half, ...rest]);
+      } else {
+        simd.conv4x8(xAt, fAt, outAt, batchSize, ...(rest as Rest));
+      }
       return out;
     });
   };

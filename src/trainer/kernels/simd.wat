@@ -423,4 +423,23 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $images)))
   )
+
+  ;; a[i] += b[i] for n floats (offsets in bytes): the two halves of a split filter gradient.
+  (func (export "addInto") (param $a i32) (param $b i32) (param $n i32)
+    (local $end i32) (local $tail i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $tail (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $four_done (loop $four
+      (br_if $four_done (i32.ge_u (local.get $a) (local.get $tail)))
+      (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (br $four)))
+    (block $one_done (loop $one
+      (br_if $one_done (i32.ge_u (local.get $a) (local.get $end)))
+      (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (local.get $b))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (br $one)))
+  )
 )
