@@ -65,7 +65,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   test('are registered once wasm is chosen, and registering again changes nothing', async (t) => {
     t.diagnostic(`digits from ${digits.source}`);
     await initBackend('wasm');
-    const names = ['BatchMatMul', 'Slice', 'GatherV2', 'Sum', 'MaxPoolGrad', ADAM_KERNEL];
+    const names = ['BatchMatMul', 'Slice', 'GatherV2', 'Sum', 'Add', 'MaxPoolGrad', ADAM_KERNEL];
     const kernels = names.map((n) => tf.getKernel(n, 'wasm'));
     assert.ok(kernels[0]?.setupFunc && kernels[2]?.setupFunc && kernels[3]?.setupFunc, "wasm's own setup stays, for the fallback paths");
     registerWasmKernels();
@@ -150,6 +150,22 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
     test(`sum equals cpu${tolerance ? ` within ${tolerance}` : ' exactly'}: ${name}`, async () => {
       const err = await compare(f);
       assert.ok(err <= tolerance, `relative error ${err.toExponential(2)}`);
+    });
+  }
+
+  // A float32 addition is the same on every backend: these must match to the bit.
+  const bias = (n: number) => tf.tensor1d(values(n, 23));
+  const adds: [string, () => tf.Tensor][] = [
+    ['a conv bias: [64,28,28,4] + [4] (SIMD)', () => images().tile([1, 1, 1, 4]).add(bias(4))],
+    ['the bias first: [8] + [64,784,8] (SIMD)', () => bias(8).add(images().reshape([64, PIXELS, 1]).tile([1, 1, 8]))],
+    ['a dense bias: [64,784] + [784] (SIMD)', () => images().reshape([64, PIXELS]).add(bias(PIXELS))],
+    ['3 channels (wasm own path)', () => images().tile([1, 1, 1, 3]).add(bias(3))],
+    ['same shapes (wasm own path)', () => images().add(images().mul(0.5))],
+  ];
+  for (const [name, f] of adds) {
+    test(`add equals cpu exactly: ${name}`, async () => {
+      const err = await compare(f);
+      assert.equal(err, 0, `relative error ${err.toExponential(2)}`);
     });
   }
 

@@ -442,4 +442,22 @@
       (local.set $b (i32.add (local.get $b) (i32.const 4)))
       (br $one)))
   )
+
+  ;; out[r, k] = x[r, k] + bias[k] for rows × c floats, c a multiple of 4: a layer's bias add.
+  (func (export "addBias") (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $c i32)
+    (local $end i32) (local $row_end i32) (local $b i32) (local $c4 i32)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.mul (local.get $rows) (local.get $c4))))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $row_end (i32.add (local.get $x) (local.get $c4)))
+      (local.set $b (local.get $bias))
+      (loop $cols
+        (v128.store (local.get $out) (f32x4.add (v128.load (local.get $x)) (v128.load (local.get $b))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br_if $cols (i32.lt_u (local.get $x) (local.get $row_end))))
+      (br $rows)))
+  )
 )

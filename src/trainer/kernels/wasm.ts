@@ -1,6 +1,7 @@
 // Kernels the wasm backend of tfjs 4.22 lacks or runs slowly, registered once the backend is chosen.
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, fusedAdamConfig, registerFusedAdam } from './adam';
+import { addWasm } from './add';
 import { batchMatMulWasm } from './batch-mat-mul';
 import { conv2dWasm } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
@@ -25,6 +26,7 @@ export function registerWasmKernels(): void {
   wrapWasmKernel('Slice', sliceWasm);
   wrapWasmKernel('GatherV2', gatherWasm);
   wrapWasmKernel('Sum', sumWasm);
+  wrapWasmKernel('Add', addWasm);
   // Replaced outright (the cpu semantics); wasm's own setup stays registered, unused.
   wrapWasmKernel('MaxPoolGrad', () => maxPoolGradWasm);
 }
