@@ -65,7 +65,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   test('are registered once wasm is chosen, and registering again changes nothing', async (t) => {
     t.diagnostic(`digits from ${digits.source}`);
     await initBackend('wasm');
-    const names = ['BatchMatMul', 'Slice', 'GatherV2', 'Sum', 'Add', 'MaxPoolGrad', ADAM_KERNEL];
+    const names = ['BatchMatMul', 'Slice', 'GatherV2', 'Sum', 'Add', 'Identity', 'Cast', 'MaxPoolGrad', ADAM_KERNEL];
     const kernels = names.map((n) => tf.getKernel(n, 'wasm'));
     assert.ok(kernels[0]?.setupFunc && kernels[2]?.setupFunc && kernels[3]?.setupFunc, "wasm's own setup stays, for the fallback paths");
     registerWasmKernels();
@@ -168,6 +168,24 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
       assert.equal(err, 0, `relative error ${err.toExponential(2)}`);
     });
   }
+
+  test('identity and a cast to the same type share the data (no copy); each outlives the other', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor4d(digits.images, [64, 28, 28, 1]);
+    const buffers = tf.memory().numDataBuffers;
+    const same = tf.clone(x); // the Identity kernel
+    const cast = tf.cast(x, 'float32');
+    assert.equal(tf.memory().numDataBuffers, buffers, 'no new data for identity or a float32 → float32 cast');
+    x.dispose();
+    assert.deepEqual(same.dataSync(), digits.images);
+    same.dispose();
+    assert.deepEqual(cast.dataSync(), digits.images);
+    cast.dispose();
+    const ints = tf.tidy(() => tf.cast(tf.tensor1d([0.5, 1, 2.7, -1.5]), 'int32'));
+    assert.deepEqual([...ints.dataSync()], [0, 1, 2, -1], 'a cast to another type still converts');
+    ints.dispose();
+    assert.equal(tf.memory().numDataBuffers, buffers - 1, 'the data freed once all three are disposed');
+  });
 
   // d(Σ maxPool(x)·w)/dx: where each window's gradient goes. Digits tie a lot (0 background,
   // saturated strokes), so these check the first-maximum rule as well as the arithmetic.

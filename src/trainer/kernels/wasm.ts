@@ -7,6 +7,7 @@ import { conv2dWasm } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
 import { gatherWasm } from './gather';
+import { castWasm, identityWasm } from './identity';
 import { wrapWasmKernel } from './heap';
 import { maxPoolGradWasm } from './max-pool-grad';
 import { sliceWasm } from './slice';
@@ -27,6 +28,8 @@ export function registerWasmKernels(): void {
   wrapWasmKernel('GatherV2', gatherWasm);
   wrapWasmKernel('Sum', sumWasm);
   wrapWasmKernel('Add', addWasm);
+  wrapWasmKernel('Identity', identityWasm);
+  wrapWasmKernel('Cast', castWasm);
   // Replaced outright (the cpu semantics); wasm's own setup stays registered, unused.
   wrapWasmKernel('MaxPoolGrad', () => maxPoolGradWasm);
 }
