@@ -1,10 +1,10 @@
 // mnist-train: a terminal front end over the trainer process.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type MnistConfig, type MnistConfigInput, tutorialConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/protocol';
-import { type ConfigIssue, checkDataDir, formatIssue, parseConfigText, validateConfig } from '../shared/validate';
+import { type ConfigIssue, MAX_CONFIG_CHARS, checkDataDir, formatIssue, parseConfigText, tooLargeIssue, validateConfig } from '../shared/validate';
 import { TrainerProcess } from '../trainer/client';
 import { dataDirProbe } from '../trainer/data/data-dir-probe';
 import { resumeProblem } from '../trainer/resume';
@@ -34,8 +34,12 @@ async function loadConfig(o: CliOptions): Promise<{ config: MnistConfig; file: s
     if (!existsSync(file)) throw new InputError(`${file}: no such file (give a config path, or none to use ./mnist.config.json or the tutorial's model)`);
     let text: string;
     try {
+      // Not read at all when far too large: a wrong path could name a multi-gigabyte file.
+      const bytes = statSync(file).size;
+      if (bytes > 4 * MAX_CONFIG_CHARS) throw new InputError(formatIssue(tooLargeIssue(file, bytes), file));
       text = readFileSync(file, 'utf8');
     } catch (err) {
+      if (err instanceof InputError) throw err;
       throw new InputError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     const parsed = parseConfigText(text, file);

@@ -122,8 +122,14 @@ export function nameOf(overrides: Record<string, unknown>): string {
 /** Every combination of the grid's values, first path outermost. */
 export function gridCombinations(grid: Record<string, readonly unknown[]>): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
+  let count = 1;
   for (const [path, values] of Object.entries(grid)) {
     if (!Array.isArray(values) || values.length === 0) throw new SweepError(`experiments.grid["${path}"]: give a list of at least one value, e.g. [0.01, 0.001]`);
+    count *= values.length;
+  }
+  // Counted first: ten paths of ten values would be 10¹⁰ configs in memory before the limit is checked.
+  if (count > MAX_SWEEP_RUNS) throw new SweepError(`experiments would train ${count.toLocaleString('en-US')} runs; at most ${MAX_SWEEP_RUNS} in one sweep`);
+  for (const [path, values] of Object.entries(grid)) {
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [path]: v })));
   }
   return combos;

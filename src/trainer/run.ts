@@ -10,7 +10,7 @@ import { summarizeRun } from '../shared/summary';
 import { checkModel, formatIssue } from '../shared/validate';
 import { BackendError, defaultWasmDir, initBackend } from './backend';
 import { type Dataset, DataError, loadDataset } from './data/datasets';
-import { IMAGE_SHAPE, NUM_CLASSES } from '../shared/config';
+import { DEFAULT_CONFIG, IMAGE_SHAPE, type MnistConfig, NUM_CLASSES } from '../shared/config';
 import { buildModel, summarizeModel } from './model';
 import { saveModel } from './model-io';
 import { configHash, datasetChecksums } from './provenance';
@@ -100,6 +100,15 @@ function failureOf(err: unknown): { message: string; hint: string } {
     return { message: `Ran out of memory: ${message}`, hint: 'Use a smaller batchSize or a smaller model.' };
   }
   return { message, hint: 'See the MNIST output for the trainer log; if the config looks right, this is a bug worth reporting.' };
+}
+
+/** The run's summary, even for a config that never passed validation (a malformed `start`): then with the defaults' settings. */
+function summaryOf(config: MnistConfig, events: readonly TrainerEvent[]) {
+  try {
+    return summarizeRun(config, events);
+  } catch {
+    return summarizeRun(DEFAULT_CONFIG, events);
+  }
 }
 
 /** Trains cmd.config into cmd.runDir. Never throws: failures end as a `done` event with status `failed`. */
@@ -277,7 +286,7 @@ export async function runTraining(
   emit(body);
   const done = events[events.length - 1] as DoneEvent;
   // A resumed run's summary folds its whole log, the attempts before this one included.
-  writeSummary(cmd.runDir, summarizeRun(cmd.config, resume ? readEvents(cmd.runDir) : events));
+  writeSummary(cmd.runDir, summaryOf(cmd.config, resume ? readEvents(cmd.runDir) : events));
   if (status === 'completed') pruneCheckpoints(cmd.runDir);
   return done;
 }

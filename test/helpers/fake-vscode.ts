@@ -176,6 +176,20 @@ function createFileSystemWatcher(pattern: unknown): FakeWatcher & Record<string,
   return w;
 }
 
+export class Diagnostic {
+  source?: string;
+  code?: unknown;
+  constructor(readonly range: unknown, readonly message: string, readonly severity: number) {}
+}
+
+/** Text documents as the workspace reports them: open, change, save, close. */
+const documentEvents = {
+  open: new EventEmitter<unknown>(),
+  change: new EventEmitter<unknown>(),
+  save: new EventEmitter<unknown>(),
+  close: new EventEmitter<unknown>(),
+};
+
 export interface Shown { kind: 'info' | 'warning' | 'error'; message: string; items: string[] }
 
 /** What the fake user sees and answers. */
@@ -223,6 +237,11 @@ export const ui = {
     this.trusted = true;
     trustGranted.fire();
   },
+  /** What diagnostic collections hold, by collection name, then by document uri (toString()). */
+  diagnostics: new Map<string, Map<string, Diagnostic[]>>(),
+  /** workspace.textDocuments. */
+  textDocuments: [] as unknown[],
+  documentEvents,
   reset(root: string): void {
     this.workspaceSettings = {};
     this.viewProviders.clear();
@@ -230,6 +249,8 @@ export const ui = {
     this.saveDialogs = [];
     this.written = [];
     this.channels = [];
+    this.diagnostics.clear();
+    this.textDocuments = [];
     this.inputAnswer = undefined;
     this.pick = undefined;
     this.commandsRun = [];
@@ -252,7 +273,6 @@ export const ui = {
 };
 
 const trustGranted = new EventEmitter<void>();
-const noEvent = new EventEmitter<unknown>().event;
 
 /** `get` as VS Code answers it: workspace over user settings (restricted settings are VS Code's business, see settings.ts). */
 function configuration(section?: string) {
@@ -288,6 +308,18 @@ function show(kind: Shown['kind']) {
 
 const log = (level: string) => (m: string) => ui.logLines.push(`${level} ${m}`);
 
+function createDiagnosticCollection(name: string): unknown {
+  const held = new Map<string, Diagnostic[]>();
+  ui.diagnostics.set(name, held);
+  return {
+    name,
+    set: (uri: { toString(): string }, diagnostics: Diagnostic[]) => void held.set(uri.toString(), diagnostics),
+    delete: (uri: { toString(): string }) => void held.delete(uri.toString()),
+    clear: () => held.clear(),
+    dispose: () => held.clear(),
+  };
+}
+
 export const fakeVscode = {
   EventEmitter,
   Uri,
@@ -306,13 +338,13 @@ export const fakeVscode = {
   RelativePattern,
   FileType: { File: 1, Directory: 2 },
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
-  Diagnostic: class { constructor(readonly range: unknown, readonly message: string, readonly severity?: number) {} },
+  Diagnostic,
   CodeLens: class { constructor(readonly range: unknown, readonly command?: unknown) {} },
   CodeAction: class { constructor(readonly title: string, readonly kind?: unknown) {} },
   CodeActionKind: { QuickFix: 'quickfix' },
   WorkspaceEdit: class { replace(): void {} },
   languages: {
-    createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, clear: () => undefined, dispose: () => undefined }),
+    createDiagnosticCollection,
     registerCodeActionsProvider: () => ({ dispose: () => undefined }),
     registerCodeLensProvider: () => ({ dispose: () => undefined }),
   },
@@ -361,16 +393,18 @@ export const fakeVscode = {
       uri.fsPath.startsWith(ui.workspaceRoot) ? { uri: Uri.file(ui.workspaceRoot), name: 'ws', index: 0 } : undefined,
     getConfiguration: configuration,
     onDidGrantWorkspaceTrust: trustGranted.event,
-    textDocuments: [] as unknown[],
-    onDidOpenTextDocument: noEvent,
-    onDidSaveTextDocument: noEvent,
-    onDidChangeTextDocument: noEvent,
-    onDidCloseTextDocument: noEvent,
     findFiles: async () => findConfigFiles(),
     get workspaceFolders() {
       return ui.workspaceFolders;
     },
     createFileSystemWatcher,
+    get textDocuments() {
+      return ui.textDocuments;
+    },
+    onDidOpenTextDocument: documentEvents.open.event,
+    onDidChangeTextDocument: documentEvents.change.event,
+    onDidSaveTextDocument: documentEvents.save.event,
+    onDidCloseTextDocument: documentEvents.close.event,
     onDidChangeConfiguration: new EventEmitter<unknown>().event,
     onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
     asRelativePath: (p: Uri | string) => path.relative(ui.workspaceRoot, typeof p === 'string' ? p : p.fsPath),

@@ -30,13 +30,15 @@ export function shownByJsonLanguageService(issue: ConfigIssue): boolean {
 /** The synchronous part: everything but data.dir on disk. */
 export function analyzeConfigText(text: string, fileName: string): Analysis {
   const { issues } = validateConfigText(text, fileName);
+  // Too large or too deep to parse again (slow, or a stack overflow): nothing more to find.
+  if (issues.some(unreadable)) return finish(issues, false);
   return finish(issues, usesDropout(parseJsonc(text)));
 }
 
 /** analyzeConfigText plus the data.dir folder check, when there is a data.dir the schema accepts. */
 export async function analyzeConfigFile(text: string, fileName: string, probe: DataDirProbe | undefined): Promise<Analysis> {
   const sync = analyzeConfigText(text, fileName);
-  if (!probe || sync.issues.some((i) => i.code === 'syntax' || (i.code === 'schema' && onDataDir(i.path)))) return sync;
+  if (!probe || sync.issues.some((i) => i.code === 'syntax' || unreadable(i) || (i.code === 'schema' && onDataDir(i.path)))) return sync;
   const tree = parseJsonc(text);
   const dirNode = tree && findNodeAtLocation(tree, ['data', 'dir']);
   if (!dirNode || dirNode.type !== 'string') return sync;
@@ -45,6 +47,10 @@ export async function analyzeConfigFile(text: string, fileName: string, probe: D
   const located = found.map((i) => ({ ...i, range: { offset: dirNode.offset, length: dirNode.length } }));
   const issues = [...sync.issues, ...located].sort((a, b) => (a.range?.offset ?? 0) - (b.range?.offset ?? 0));
   return finish(issues, sync.usesDropout);
+}
+
+function unreadable(issue: ConfigIssue): boolean {
+  return issue.code === 'too-large' || issue.code === 'too-deep';
 }
 
 /** The issue is at data.dir, inside it, or at a section holding it. */
