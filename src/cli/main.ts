@@ -1,7 +1,7 @@
 // mnist-train: a terminal front end over the trainer process.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type MnistConfig, type MnistConfigInput, tutorialConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/protocol';
 import { type ConfigIssue, MAX_CONFIG_CHARS, checkDataDir, formatIssue, parseConfigText, tooLargeIssue, validateConfig } from '../shared/validate';
@@ -9,6 +9,8 @@ import { TrainerProcess } from '../trainer/client';
 import { dataDirProbe } from '../trainer/data/data-dir-probe';
 import { resumeProblem } from '../trainer/resume';
 import { createRunDir, readRunConfig } from '../trainer/run-folder';
+import { RunsFolderBusy } from '../trainer/run-lock';
+import { takeRunsLock } from './lock';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
@@ -17,8 +19,8 @@ import { runSweepCli } from './sweep';
 
 declare const __VERSION__: string | undefined;
 
-/** Exit codes: 0 completed, 1 failed, 2 bad input, 130 cancelled (as shells report Ctrl-C). */
-const EXIT = { completed: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+/** Exit codes: 0 completed, 1 failed, 2 bad input, 75 runs folder busy, 130 cancelled (as shells report Ctrl-C). */
+const EXIT = { completed: 0, failed: 1, usage: 2, busy: 75, cancelled: 130 } as const;
 
 class InputError extends Error {}
 
@@ -109,12 +111,14 @@ async function main(argv: string[]): Promise<number> {
 
   const trainerPath = join(__dirname, 'trainer.js');
   if (!existsSync(trainerPath)) throw new InputError(`${trainerPath} is missing: run "npm run build" first`);
+  const lock = takeRunsLock(resumed ? dirname(resumed.runDir) : resolve(o.out), o.out);
   let runDir: string;
   try {
     runDir = resumed ? resumed.runDir : createRunDir(resolve(o.out), config);
   } catch (err) {
     throw new InputError(`--out ${o.out}: cannot create a run folder there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  lock.setRunDir(runDir);
 
   const tty = process.stderr.isTTY === true;
   const status = (line: string) => {
@@ -189,6 +193,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => trainer.stop());
 
   const { done } = await trainer.exited;
+  lock.release();
   const summaryFile = join(runDir, 'summary.json');
   if (done.status === 'completed') {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
@@ -222,6 +227,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof InputError) {
       process.stderr.write(`mnist-train: ${err.message}\n`);
       process.exit(EXIT.usage);
+    }
+    if (err instanceof RunsFolderBusy) {
+      process.stderr.write(`mnist-train: ${err.message}\n`);
+      process.exit(EXIT.busy);
     }
     process.stderr.write(`mnist-train: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(EXIT.failed);

@@ -12,6 +12,7 @@ import { updateRunMeta } from '../trainer/run-history';
 import { type CliOptions, UsageError } from './args';
 import { formatEpochLine } from './progress';
 import { reportOnSweep } from './report';
+import { takeRunsLock } from './lock';
 
 export interface SweepCliEnv {
   trainerPath: string;
@@ -119,9 +120,12 @@ export async function runSweepCli(o: CliOptions, env: Omit<SweepCliEnv, 'print'>
     } else process.exit(130);
   });
   process.on('SIGTERM', () => queue?.stop());
+  // One lock for the whole sweep: another run starting between two of its runs would interleave.
+  const lock = takeRunsLock(resolve(o.out), o.out);
   const started = startSweep(runs, o, { ...env, print });
   queue = started.queue;
   const { id, outcome, runDirs } = await started.done;
+  lock.release();
   // The report: what the sweep was for. Runs that never started have no folder to read.
   if (runDirs.length > 0) {
     try {

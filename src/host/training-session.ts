@@ -9,6 +9,7 @@ import type { RunMeta } from '../shared/run-record';
 import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../shared/validate';
 import { TrainerProcess } from '../trainer/client';
 import { createRunDir } from '../trainer/run-folder';
+import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../trainer/run-lock';
 import { updateRunMeta } from '../trainer/run-history';
 import { nativeBackendDir } from './native-backend';
 import { runInfo } from './run-store';
@@ -141,10 +142,20 @@ export class TrainingSession implements vscode.Disposable {
     // Every way to train ends here: nothing is written into an untrusted workspace.
     if (!trusted('Training')) return undefined;
     let dir: string;
+    // One run at a time per runs folder, across windows and the CLI; held until the trainer has exited.
+    let lock: RunsLock | undefined;
     try {
+      lock = acquireRunsLock(settings.runsFolder, 'VS Code');
       dir = createRunDir(settings.runsFolder, config);
+      lock.setRunDir(dir);
       if (options.meta) updateRunMeta(dir, options.meta);
     } catch (err) {
+      lock?.release();
+      if (err instanceof RunsFolderBusy) {
+        this.log.warn(err.message);
+        void vscode.window.showErrorMessage(`MNIST: ${err.message}.`);
+        return undefined;
+      }
       void vscode.window.showErrorMessage(
         `Cannot create a run folder in ${settings.runsFolder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check the "mnist.runsFolder" setting.`,
       );
@@ -166,7 +177,10 @@ export class TrainingSession implements vscode.Disposable {
     const trainer = this.trainer;
     trainer.onEvent((event) => this.onTrainerEvent(run, event));
     if (!run.quiet) void this.showProgress(run, trainer);
-    void trainer.exited.then(({ done }) => this.onExit(run, done));
+    void trainer.exited.then(({ done }) => {
+      lock.release();
+      this.onExit(run, done);
+    });
     return run;
   }
 
