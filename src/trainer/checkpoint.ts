@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RunFolderWriteError } from './run-folder';
 import { CHECKPOINTS_DIR, type CheckpointState, type WeightSpec, pruneCheckpoints } from './resume';
 
 interface Named {
@@ -99,12 +100,17 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, inpu
   const root = join(runDir, CHECKPOINTS_DIR);
   const dir = join(root, `epoch-${input.epoch}`);
   const tmp = join(root, `.tmp-epoch-${input.epoch}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, 'weights.bin'), Buffer.concat(chunks));
-  writeFileSync(join(tmp, 'state.json'), JSON.stringify(state));
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'weights.bin'), Buffer.concat(chunks));
+    writeFileSync(join(tmp, 'state.json'), JSON.stringify(state));
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true }); // a full disk keeps the previous checkpoint, not half of this one
+    throw new RunFolderWriteError(join(dir, 'weights.bin'), err);
+  }
   pruneCheckpoints(runDir, dir);
   return dir;
 }

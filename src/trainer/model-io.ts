@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { RunFolderWriteError } from './run-folder';
 import { join } from 'node:path';
 
 /**
@@ -10,6 +11,21 @@ import { join } from 'node:path';
  */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
+  try {
+    await writeModel(model, tmp);
+    // The previous model is moved aside, not deleted, until the new one has its name.
+    const old = `${dir}.old-${process.pid}`;
+    const replacing = existsSync(dir);
+    if (replacing) renameSync(dir, old);
+    renameSync(tmp, dir);
+    if (replacing) rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err instanceof RunFolderWriteError || !(err as NodeJS.ErrnoException).code ? err : new RunFolderWriteError(dir, err);
+  }
+}
+
+async function writeModel(model: tf.LayersModel, tmp: string): Promise<void> {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   await model.save(
@@ -32,8 +48,6 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
     }),
   );
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
 }
 
 /** Loads a model folder written by saveModel (or by tfjs-node's file:// handler). */

@@ -1,6 +1,6 @@
 // A run folder: config.json, events.jsonl, model/, summary.json. Node only, no tensors, so the
 // CLI and the extension host can read and repair runs without loading tfjs.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MnistConfig, presetOf } from '../shared/config';
 import type { RunSummary, TrainerEvent } from '../shared/protocol';
@@ -13,11 +13,49 @@ export const RUN_FILES = {
   model: 'model',
 } as const;
 
-/** Writes via a temp file and rename, so a reader never sees half a file. */
+/** A run folder file that could not be written (a full disk, no permission), in words a user can act on. */
+export class RunFolderWriteError extends Error {
+  readonly code: string | undefined;
+  readonly hint: string;
+  constructor(readonly file: string, err: unknown) {
+    const code = (err as NodeJS.ErrnoException).code;
+    super(`Could not write ${file}: ${fileSystemProblem(err)}`);
+    this.name = 'RunFolderWriteError';
+    this.code = code;
+    this.hint =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'Free some disk space and train again (everything written before is kept), or set mnist.runsFolder (mnist-train --out) to a folder on another disk.'
+        : 'Make the runs folder writable, or set mnist.runsFolder (mnist-train --out) to another folder.';
+  }
+}
+
+/** "no space left on the disk (ENOSPC)" and the like, for errors of the file system. */
+export function fileSystemProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `no space left on the disk (${code})`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${code})`;
+    case 'EROFS':
+      return 'the disk is read-only (EROFS)';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Writes via a temp file and rename, so a reader never sees half a file; a failed write leaves no temp file. */
 export function writeFileAtomic(path: string, data: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err instanceof RunFolderWriteError ? err : new RunFolderWriteError(path, err);
+  }
 }
 
 function pad(n: number): string {
@@ -44,7 +82,12 @@ export function createRunDir(runsDir: string, config: MnistConfig, date = new Da
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw err;
     }
-    writeFileAtomic(join(dir, RUN_FILES.config), JSON.stringify(config, null, 2) + '\n');
+    try {
+      writeFileAtomic(join(dir, RUN_FILES.config), JSON.stringify(config, null, 2) + '\n');
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true }); // an empty folder would not be a run
+      throw err;
+    }
     return dir;
   }
 }
@@ -69,8 +112,14 @@ export function readEvents(runDir: string): TrainerEvent[] {
   return events;
 }
 
+/** Appends one line; events.jsonl is only ever appended to, so a crash can only tear its last line. */
 export function appendEvent(runDir: string, event: TrainerEvent): void {
-  appendFileSync(join(runDir, RUN_FILES.events), JSON.stringify(event) + '\n');
+  const file = join(runDir, RUN_FILES.events);
+  try {
+    appendFileSync(file, JSON.stringify(event) + '\n');
+  } catch (err) {
+    throw new RunFolderWriteError(file, err);
+  }
 }
 
 export function writeSummary(runDir: string, summary: RunSummary): void {

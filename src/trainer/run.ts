@@ -19,7 +19,7 @@ import { prepareWasmThreads, threadedWasmStatus } from './kernels/threads';
 import { augmentedDataset } from './augment';
 import { FitControl } from './fit-control';
 import { type ResumePlan, prepareResume, pruneCheckpoints } from './resume';
-import { RUN_FILES, appendEvent, readEvents, writeSummary } from './run-folder';
+import { RUN_FILES, RunFolderWriteError, appendEvent, readEvents, writeSummary } from './run-folder';
 import { type TrainingData, predictProbabilities, train } from './train';
 
 export interface RunControl {
@@ -95,6 +95,7 @@ function failureOf(err: unknown): { message: string; hint: string } {
   if (err instanceof ConfigProblem) return { message: err.message, hint: 'Fix mnist.config.json and train again.' };
   if (err instanceof BackendError) return { message: err.message, hint: err.hint };
   if (err instanceof DataError) return { message: err.message, hint: err.hint ?? 'Check the dataset settings in mnist.config.json.' };
+  if (err instanceof RunFolderWriteError) return { message: err.message, hint: err.hint };
   const message = err instanceof Error ? err.message : String(err);
   if (/out of memory|Cannot allocate|RangeError: Array buffer allocation/i.test(message)) {
     return { message: `Ran out of memory: ${message}`, hint: 'Use a smaller batchSize or a smaller model.' };
@@ -129,10 +130,20 @@ export async function runTraining(
     resume = prepared.plan;
   }
   const events: TrainerEvent[] = [];
+  // The first failed write (a full disk) stops the run; later events still reach the front end.
+  let writeFailed = false;
   const emit = (body: TrainerEventBody): void => {
     const event = { ...body, time: Date.now() } as TrainerEvent;
     events.push(event);
-    appendEvent(cmd.runDir, event);
+    try {
+      appendEvent(cmd.runDir, event);
+    } catch (err) {
+      if (!writeFailed && body.type !== 'done') {
+        writeFailed = true;
+        emitOut(event);
+        throw err;
+      }
+    }
     emitOut(event);
   };
   const log = (message: string, level: 'info' | 'warn' | 'error' = 'info') => emit({ type: 'log', level, message });
@@ -262,7 +273,7 @@ export async function runTraining(
     } else {
       status = 'failed';
       failure = failureOf(err);
-      const expected = err instanceof DataError || err instanceof ConfigProblem || err instanceof BackendError;
+      const expected = err instanceof DataError || err instanceof ConfigProblem || err instanceof BackendError || err instanceof RunFolderWriteError;
       log(!expected && err instanceof Error && err.stack ? err.stack : failure.message, 'error');
     }
   } finally {
@@ -286,7 +297,12 @@ export async function runTraining(
   emit(body);
   const done = events[events.length - 1] as DoneEvent;
   // A resumed run's summary folds its whole log, the attempts before this one included.
-  writeSummary(cmd.runDir, summaryOf(cmd.config, resume ? readEvents(cmd.runDir) : events));
+  try {
+    writeSummary(cmd.runDir, summaryOf(cmd.config, resume ? readEvents(cmd.runDir) : events));
+  } catch (err) {
+    // No summary.json then (no half of one either): readers fold events.jsonl instead.
+    if (!(err instanceof RunFolderWriteError)) throw err;
+  }
   if (status === 'completed') pruneCheckpoints(cmd.runDir);
   return done;
 }

@@ -105,6 +105,7 @@ async function listFolder(dir: string, what: string, hint: string): Promise<IdxF
     names = await readdir(dir);
   } catch (err) {
     if (err instanceof DataError) throw err;
+    if (denied(err)) throw new DataError(`${what} ${dir} cannot be read: permission denied (${codeOf(err)}); give your user read access to it (chmod u+rx)`, dir, hint);
     throw new DataError(`${what} ${dir} does not exist or cannot be read (${codeOf(err)})`, dir, hint);
   }
   const matched = matchIdxFiles(names);
@@ -175,6 +176,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
   try {
     return await readFile(file);
   } catch (err) {
+    if (denied(err)) throw new DataError(`${file}: cannot be read: permission denied (${codeOf(err)})`, file, 'Give your user read access to the file (chmod u+r), or point data.dir at another folder.');
     throw new DataError(`${file}: cannot be read (${codeOf(err)})`, file, 'Check that the file exists and is readable.');
   }
 }
@@ -185,6 +187,11 @@ async function hasAllFiles(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function denied(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 function codeOf(err: unknown): string {

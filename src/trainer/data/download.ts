@@ -82,7 +82,11 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
     opts.onWarning?.(`${dest}: cached copy is bad (${cached}); downloading it again`);
     await rm(dest, { force: true });
   }
-  await mkdir(opts.dir, { recursive: true });
+  try {
+    await mkdir(opts.dir, { recursive: true });
+  } catch (err) {
+    throw cacheWriteError(err, file, opts.dir) ?? err;
+  }
 
   if (opts.mirrors.length === 0) {
     throw new DataError(`Could not download ${file.name}: no mirror is configured.`, file.name, OFFLINE_HINT);
@@ -95,6 +99,8 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
       return dest;
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
+      // Another mirror cannot help a full or read-only disk.
+      if (err instanceof DataError) throw err;
       lastReason = `${url}: ${reasonOf(err)}`;
       opts.onWarning?.(`${file.name}: ${lastReason}`);
     }
@@ -137,7 +143,12 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
     clearTimeout(timer);
     timer = setTimeout(() => stall.abort(new MirrorError(`no data for ${stallMs / 1000} s`)), stallMs);
   };
-  const handle = await open(tmp, 'w');
+  let handle;
+  try {
+    handle = await open(tmp, 'w');
+  } catch (err) {
+    throw cacheWriteError(err, file, opts.dir) ?? err;
+  }
   let received = 0;
   try {
     armStallTimer();
@@ -171,6 +182,8 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
   } catch (err) {
     await handle.close().catch(() => undefined);
     await rm(tmp, { force: true });
+    const local = cacheWriteError(err, file, opts.dir);
+    if (local) throw local;
     if (stall.signal.aborted) throw stall.signal.reason;
     if (err instanceof MirrorError || opts.signal?.aborted) throw err;
     // fetch reports a cut connection as "terminated"/"fetch failed" with the socket error as cause.
@@ -179,6 +192,31 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
     );
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The cache folder's own problems (a full disk, no permission), as a DataError; null for anything else. */
+function cacheWriteError(err: unknown, file: RemoteFile, dir: string): DataError | null {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const other = 'or set the download cache (the mnist.dataCacheFolder setting, mnist-train --cache-dir) to a folder on another disk.';
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new DataError(
+        `Could not save ${file.name} in the download cache ${dir}: no space left on the disk (${code}); nothing was kept under its name.`,
+        join(dir, file.name),
+        `Free at least ${Math.ceil(file.size / 1e6)} MB there and train again, ${other}`,
+      );
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new DataError(
+        `Could not save ${file.name} in the download cache ${dir}: ${code === 'EROFS' ? 'the disk is read-only' : 'permission denied'} (${code}).`,
+        join(dir, file.name),
+        `Make ${dir} writable for your user, ${other}`,
+      );
+    default:
+      return null;
   }
 }
 
