@@ -2,7 +2,7 @@
 import { rowRates } from './insights';
 import type { ViewState } from './state';
 
-export type ChartId = 'accuracy' | 'loss' | 'confusion' | 'per-class' | 'class-counts';
+export type ChartId = 'accuracy' | 'loss' | 'learning-rate' | 'confusion' | 'per-class' | 'class-counts';
 
 function cell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
@@ -40,6 +40,11 @@ export function chartCsv(s: ViewState, chart: ChartId): string | null {
     case 'accuracy':
     case 'loss':
       return s.history.epoch.length || s.batches.x.length ? curveCsv(s, chart) : null;
+    case 'learning-rate': {
+      const h = s.history;
+      if (!h.learningRate.some((r) => r !== null)) return null;
+      return toCsv([['epoch', 'learning_rate'], ...h.epoch.map((e, i) => [e, h.learningRate[i]])]);
+    }
     case 'confusion': {
       const ev = s.evaluation;
       if (!ev) return null;

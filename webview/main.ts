@@ -2,12 +2,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { ExportFormat, FromWebview } from '../src/shared/protocol';
 import { Chart, chartFigure } from './chart-host';
-import { accuracyChartOption, lossChartOption } from './charts';
+import { accuracyChartOption, curveNotes, learningRateChanges, learningRateChartOption, lossChartOption, markersOf } from './charts';
 import { chartCsv, type ChartId, exportFileName } from './csv';
 import { DatasetView } from './dataset-view';
 import { $, el } from './dom';
@@ -19,7 +19,7 @@ import { cssColorToRgb, PredictionGrid, type Rgb } from './grid';
 import { renderModelDetails } from './model-view';
 import { applyMessage, displayStatus, initialState, isToWebview, plannedEpochs, type StatusKind, type ViewState } from './state';
 
-echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapContinuousComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, VisualMapContinuousComponent, CanvasRenderer, SVGRenderer]);
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -103,7 +103,9 @@ function buildSkeleton(root: HTMLElement): void {
       el('vscode-progress-bar', { 'data-testid': 'batch-progress', 'aria-label': 'Batches in this epoch' })),
     el('section', { class: 'charts', 'data-testid': 'charts' },
       chartFigure('accuracy', 'Accuracy', 'accuracy-chart', 'Accuracy per epoch').figure,
-      chartFigure('loss', 'Loss', 'loss-chart', 'Loss per epoch').figure),
+      chartFigure('loss', 'Loss', 'loss-chart', 'Loss per epoch').figure,
+      chartFigure('learning-rate', 'Learning rate', 'learning-rate-chart', 'Learning rate per epoch').figure,
+      el('p', { class: 'note curve-notes', 'data-testid': 'curve-notes' })),
     el('section', { class: 'samples', 'data-testid': 'samples' },
       el('h3', { 'data-testid': 'samples-title' }),
       el('div', { class: 'sample-grid', 'data-testid': 'sample-grid' })),
@@ -144,6 +146,8 @@ function readTheme(): { chart: InsightTheme; ink: Rgb; background: string } {
     train: v('--vscode-charts-blue', f.train),
     validation: v('--vscode-charts-orange', f.validation),
     batch: v('--vscode-charts-green', f.batch),
+    rate: v('--vscode-charts-purple', f.rate),
+    marker: v('--vscode-charts-red', f.marker),
     fontFamily: v('--vscode-font-family', f.fontFamily),
     fontSize: parseFloat(v('--vscode-font-size', `${f.fontSize}px`)) || f.fontSize,
     right: v('--vscode-testing-iconPassed', v('--vscode-charts-green', FALLBACK_INSIGHT_THEME.right)),
@@ -163,6 +167,7 @@ let framePending = false;
 
 let accuracyChart: Chart;
 let lossChart: Chart;
+let rateChart: Chart;
 let grid: PredictionGrid;
 let drawPad: DrawPad;
 let datasetView: DatasetView;
@@ -193,6 +198,7 @@ function chartsById(): Record<ChartId, Chart> {
   return {
     accuracy: accuracyChart,
     loss: lossChart,
+    'learning-rate': rateChart,
     confusion: evaluationView.confusionChart,
     'per-class': evaluationView.perClassChart,
     'class-counts': datasetView.chart,
@@ -299,10 +305,20 @@ function render(s: ViewState): void {
 
   // Charts: shown once there is something to plot, rebuilt only when their data or the theme changed.
   show('charts', hasRun && (s.batches.x.length > 0 || s.history.epoch.length > 0));
-  const dataKey = `${epochs}|${s.history.epoch.length}|${s.batches.x.length}|${p.batchesPerEpoch}`;
+  const markers = markersOf(s);
+  const dataKey = `${epochs}|${s.history.epoch.length}|${s.batches.x.length}|${p.batchesPerEpoch}|${s.resumed}|${markers.map((m) => m.label).join()}`;
   const styleKey = `${s.run?.id}|${themeVersion}`;
   accuracyChart.update(dataKey, styleKey, () => accuracyChartOption(s, theme.chart));
   lossChart.update(dataKey, styleKey, () => lossChartOption(s, theme.chart));
+  // The rate gets a chart when it changes; a constant rate is one line in the notes below.
+  const rateShown = learningRateChanges(s);
+  rateChart.container.closest('figure')!.hidden = !rateShown;
+  if (rateShown) rateChart.update(dataKey, styleKey, () => learningRateChartOption(s, theme.chart) ?? {});
+  const notes = curveNotes(s);
+  setText('curve-notes', notes.join(' '));
+  show('curve-notes', notes.length > 0);
+  $('curve-notes').dataset.earlyStop = String(s.earlyStop?.epoch ?? '');
+  $('curve-notes').dataset.bestEpoch = String(s.earlyStop?.restoredBestWeights ? s.earlyStop.bestEpoch : '');
 
   // Grid
   show('samples', hasRun && s.samples !== null);
@@ -343,6 +359,7 @@ function start(): void {
   buildSkeleton(root);
   accuracyChart = new Chart($('accuracy-chart'), scheduleRender);
   lossChart = new Chart($('loss-chart'), scheduleRender);
+  rateChart = new Chart($('learning-rate-chart'), scheduleRender);
   grid = new PredictionGrid($('sample-grid'));
   drawPad = new DrawPad($('draw-body'), (req) => vscode.postMessage(req));
   evaluationView = new EvaluationView($('evaluation-body'), scheduleRender);

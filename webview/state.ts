@@ -34,6 +34,19 @@ export interface History {
   valLoss: number[];
   valAcc: number[];
   seconds: number[];
+  /** The rate each epoch trained with; null where the log does not say (written before it was recorded). */
+  learningRate: (number | null)[];
+}
+
+/** Early stopping ended the fit: from the `earlyStop` event. */
+export interface EarlyStopInfo {
+  /** The last epoch trained. */
+  epoch: number;
+  monitor: 'valLoss' | 'valAcc';
+  best: number;
+  bestEpoch: number;
+  reason: string;
+  restoredBestWeights: boolean;
 }
 
 /** Throttled per-batch metrics; x is the fractional epoch (epoch 1 spans 0..1), smoothed by a debiased EMA. */
@@ -134,6 +147,11 @@ export interface ViewState {
   lastEventAt: number | null;
   /** When fit began: the epoch-0 samples event (sent just before fit), else the first batch. */
   fitStartedAt: number | null;
+  /** Share of the fit already done when it (re)started: 0, or the resumed epochs over all. */
+  fitStartFraction: number;
+  earlyStop: EarlyStopInfo | null;
+  /** How many times the run was resumed (`resume` events). */
+  resumed: number;
   /** Whether the done event has been seen. */
   ended: boolean;
   eventCount: number;
@@ -157,7 +175,7 @@ function resetForRun(run: RunInfo | null, session: SessionState): ViewState {
     dataset: null,
     model: null,
     progress: { epoch: 0, epochs: run?.epochs ?? 0, batch: 0, batchesPerEpoch: 0, samplesPerSecond: null, etaSeconds: null, fraction: 0 },
-    history: { epoch: [], loss: [], acc: [], valLoss: [], valAcc: [], seconds: [] },
+    history: { epoch: [], loss: [], acc: [], valLoss: [], valAcc: [], seconds: [], learningRate: [] },
     batches: { x: [], loss: [], acc: [], smoothedLoss: [], smoothedAcc: [] },
     samples: null,
     evaluation: null,
@@ -165,6 +183,9 @@ function resetForRun(run: RunInfo | null, session: SessionState): ViewState {
     startedAt: null,
     lastEventAt: null,
     fitStartedAt: null,
+    fitStartFraction: 0,
+    earlyStop: null,
+    resumed: 0,
     ended: false,
     eventCount: 0,
   };
@@ -217,7 +238,8 @@ function step(s: ViewState, e: TrainerEvent): void {
   s.eventCount++;
   s.startedAt ??= e.time;
   s.lastEventAt = e.time;
-  if (s.ended) return; // nothing after done changes what the run was
+  if (e.type === 'resume') return onResume(s, e);
+  if (s.ended) return; // nothing after done changes what the run was, unless it is resumed
   switch (e.type) {
     case 'ready':
       s.backend = { name: e.backend, reason: e.reason, threads: e.threads, tfjs: e.versions.tfjs };
@@ -280,10 +302,48 @@ function step(s: ViewState, e: TrainerEvent): void {
       if (e.message !== undefined) s.status.message = e.message;
       if (e.hint !== undefined) s.status.hint = e.hint;
       break;
+    case 'earlyStop':
+      s.earlyStop = {
+        epoch: e.epoch,
+        monitor: e.monitor,
+        best: e.best,
+        bestEpoch: e.bestEpoch,
+        reason: e.reason,
+        restoredBestWeights: e.restoredBestWeights,
+      };
+      break;
     case 'log':
     case 'prediction':
       break;
   }
+}
+
+/**
+ * A cancelled or failed run continues after `e.epoch`: what was logged after that epoch (the
+ * killed epoch's batches, an epoch whose checkpoint was never written) and the `done` before it
+ * do not stand, so the charts go on as one run.
+ */
+function onResume(s: ViewState, e: Extract<TrainerEvent, { type: 'resume' }>): void {
+  const h = s.history;
+  const keep = h.epoch.filter((epoch) => epoch <= e.epoch).length;
+  for (const k of Object.keys(h) as (keyof History)[]) h[k].length = Math.min(h[k].length, keep);
+  const b = s.batches;
+  const batches = b.x.findIndex((x) => x > e.epoch);
+  if (batches >= 0) for (const k of Object.keys(b) as (keyof BatchSeries)[]) b[k].length = batches;
+  s.resumed++;
+  s.ended = false;
+  s.evaluation = null;
+  s.earlyStop = null;
+  const p = s.progress;
+  p.epoch = e.epoch;
+  p.epochs = e.epochs;
+  p.batch = 0;
+  p.etaSeconds = null;
+  p.fraction = e.epochs > 0 ? Math.min(1, e.epoch / e.epochs) : 0;
+  // The time between the attempts is no training: the ETA counts from here.
+  s.fitStartedAt = null;
+  s.fitStartFraction = p.fraction;
+  s.status = { kind: 'training', message: `Resuming after epoch ${e.epoch} of ${e.epochs}…` };
 }
 
 function testExample(x: EvaluationExample): TestExample {
@@ -302,7 +362,7 @@ function onBatch(s: ViewState, e: Extract<TrainerEvent, { type: 'batch' }>): voi
   p.samplesPerSecond = e.samplesPerSecond;
   const x = e.epoch - 1 + (e.batchesPerEpoch > 0 ? e.batch / e.batchesPerEpoch : 0);
   p.fraction = epochs > 0 ? Math.min(1, x / epochs) : 0;
-  p.etaSeconds = eta(s.fitStartedAt, e.time, p.fraction);
+  p.etaSeconds = eta(s, e.time, p.fraction);
   const b = s.batches;
   b.x.push(x);
   b.loss.push(e.loss);
@@ -323,13 +383,14 @@ function onEpoch(s: ViewState, e: Extract<TrainerEvent, { type: 'epoch' }>): voi
   h.valLoss[i] = e.valLoss;
   h.valAcc[i] = e.valAcc;
   h.seconds[i] = e.seconds;
+  h.learningRate[i] = e.learningRate ?? null;
   const p = s.progress;
   p.epoch = e.epoch;
   p.epochs = e.epochs;
   p.batch = p.batchesPerEpoch;
   p.samplesPerSecond = e.samplesPerSecond;
   p.fraction = e.epochs > 0 ? Math.min(1, e.epoch / e.epochs) : 0;
-  p.etaSeconds = e.epoch >= e.epochs ? null : eta(s.fitStartedAt, e.time, p.fraction);
+  p.etaSeconds = e.epoch >= e.epochs ? null : eta(s, e.time, p.fraction);
   s.status = e.epoch >= e.epochs ? { kind: 'training', message: 'Evaluating on the test set…' } : { kind: 'training' };
 }
 
@@ -363,11 +424,12 @@ export function smoothNext(values: readonly number[], smoothed: readonly number[
   return (SMOOTHING * previousEma + (1 - SMOOTHING) * x) / (1 - SMOOTHING ** n);
 }
 
-function eta(fitStartedAt: number | null, now: number, fraction: number): number | null {
-  if (fitStartedAt === null || fraction <= 0 || fraction >= 1) return null;
-  const elapsed = (now - fitStartedAt) / 1000;
+function eta(s: ViewState, now: number, fraction: number): number | null {
+  const done = fraction - s.fitStartFraction;
+  if (s.fitStartedAt === null || done <= 0 || fraction >= 1) return null;
+  const elapsed = (now - s.fitStartedAt) / 1000;
   if (elapsed <= 0) return null;
-  return (elapsed * (1 - fraction)) / fraction;
+  return (elapsed * (1 - fraction)) / done;
 }
 
 /** 28×28 bytes from base64; null when missing or the wrong size. */
