@@ -85,8 +85,14 @@ export class DashboardTools implements vscode.Disposable {
     return this.run?.dir;
   }
 
+  /** This attempt's `done` arrived: a resumed run's log also has the earlier attempts'. */
   private ended(): boolean {
-    return this.run?.events.some((e) => e.type === 'done') ?? false;
+    const events = this.run?.events ?? [];
+    for (let i = events.length - 1; i >= 0; i--) {
+      if (events[i].type === 'resume') return false;
+      if (events[i].type === 'done') return true;
+    }
+    return false;
   }
 
   private modelDir(): string | null {

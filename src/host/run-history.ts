@@ -191,6 +191,33 @@ async function trainAgain(h: RunHistoryContext, r: RunRecord): Promise<void> {
   await h.session.startConfig(raw as MnistConfigInput, folder);
 }
 
+const resumable = (r: RunRecord) => r.state === 'cancelled' || r.state === 'failed';
+
+/**
+ * MNIST: Resume Run: a cancelled or failed run trains on from its last finished epoch in its own
+ * folder, through the session (notification, status bar, Dashboard live). The clicked or selected
+ * run, else a pick among the cancelled and failed ones.
+ */
+export async function resumeRunCommand(h: RunHistoryContext, item?: unknown): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
+    return;
+  }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('MNIST: training writes run folders into this workspace, so it waits until you trust the workspace.');
+    return;
+  }
+  if (item === undefined && h.view.selection.length === 0 && !h.provider.runs().some(resumable)) {
+    void vscode.window.showInformationMessage(`MNIST: no cancelled or failed run to resume in ${h.provider.runsFolder || 'the runs folder'}.`);
+    return;
+  }
+  const [r] = await targetRuns(h, item, undefined, { title: 'MNIST: Resume Run — pick a cancelled or failed run', many: false, filter: resumable });
+  if (!r) return;
+  const live = await h.session.resume(r.dir, folder);
+  if (live) h.provider.reload();
+}
+
 /** MNIST: Run Sweep, then its report, then a notification with the outcome. */
 async function runSweep(h: RunHistoryContext, uri?: vscode.Uri): Promise<void> {
   const result = await h.sweeps.run(uri);
@@ -393,6 +420,7 @@ export function registerRunHistory(
     vscode.commands.registerCommand('mnist.runSweep', (uri?: vscode.Uri) => runSweep(h, uri)),
     vscode.commands.registerCommand('mnist.stopSweep', () => h.sweeps.stop()),
     vscode.commands.registerCommand('mnist.runs.reproduce', onRuns(async (hh, [r]) => void (await reproduceRun(hh, r)), 'MNIST: Reproduce Run', false)),
+    vscode.commands.registerCommand('mnist.runs.resume', (item?: unknown) => resumeRunCommand(h, item)),
     vscode.commands.registerCommand('mnist.runs.trainAgain', onRuns((hh, [r]) => trainAgain(hh, r), 'MNIST: Train Again from a Run’s Config', false)),
   );
   return h;

@@ -8,7 +8,8 @@ import type { DoneEvent, RunInfo, TrainerEvent } from '../shared/protocol';
 import type { RunMeta } from '../shared/run-record';
 import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../shared/validate';
 import { TrainerProcess } from '../trainer/client';
-import { createRunDir } from '../trainer/run-folder';
+import { resumeProblem } from '../trainer/resume';
+import { createRunDir, readEvents, readRunConfig } from '../trainer/run-folder';
 import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../trainer/run-lock';
 import { updateRunMeta } from '../trainer/run-history';
 import { nativeBackendDir } from './native-backend';
@@ -26,15 +27,25 @@ export interface LiveRun {
   eta: EtaTracker;
   /** No progress notification or end-of-run message: a sweep reports for its runs. */
   quiet?: boolean;
+  /** A resumed run: `events` starts with this many from its earlier attempts (read from its log). */
+  earlierEvents?: number;
 }
 
 export interface StartOptions {
   /** Written to the new run's meta.json before the trainer starts (sweep tag, reproduced run). */
   meta?: RunMeta;
   quiet?: boolean;
+  /** Continue this cancelled or failed run folder (its config is `config`) instead of making a new one. */
+  resumeDir?: string;
 }
 
 const PROGRESS_PERCENT_STEP = 1;
+
+/** Whether this attempt's `done` has arrived (a resumed run's log has the earlier attempts' too). */
+function ended(run: LiveRun): boolean {
+  for (let i = run.events.length - 1; i >= (run.earlierEvents ?? 0); i--) if (run.events[i].type === 'done') return true;
+  return false;
+}
 
 export class TrainingSession implements vscode.Disposable {
   private trainer: TrainerProcess | undefined;
@@ -138,6 +149,34 @@ export class TrainingSession implements vscode.Disposable {
     }
   }
 
+  /**
+   * MNIST: Resume Run: trains a cancelled or failed run on from its last checkpoint, in its own
+   * folder. Returns undefined after telling the user why, in plain words, when it cannot.
+   */
+  async resume(runDir: string, folder: vscode.WorkspaceFolder): Promise<LiveRun | undefined> {
+    const name = path.basename(runDir);
+    const problem = resumeProblem(runDir);
+    if (problem) {
+      void vscode.window.showWarningMessage(`MNIST: "${name}" cannot be resumed: ${problem}.`);
+      return undefined;
+    }
+    if (!(await this.makeRoom())) return undefined;
+    let raw: unknown;
+    try {
+      raw = readRunConfig(runDir);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`MNIST: "${name}" cannot be resumed: its config.json cannot be read (${(err as Error).message}).`);
+      return undefined;
+    }
+    const { config, issues } = validateConfig(raw);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (!config || errors.length > 0) {
+      void vscode.window.showErrorMessage(`MNIST: "${name}" cannot be resumed: ${errors[0] ? formatIssue(errors[0], path.join(runDir, 'config.json')) : 'its config.json is not a config'}`);
+      return undefined;
+    }
+    return this.launch(config, readSettings(folder, this.context.globalStorageUri), { resumeDir: runDir });
+  }
+
   private launch(config: MnistConfig, settings: Settings, options: StartOptions = {}): LiveRun | undefined {
     // Every way to train ends here: nothing is written into an untrusted workspace.
     if (!trusted('Training')) return undefined;
@@ -146,7 +185,7 @@ export class TrainingSession implements vscode.Disposable {
     let lock: RunsLock | undefined;
     try {
       lock = acquireRunsLock(settings.runsFolder, 'VS Code');
-      dir = createRunDir(settings.runsFolder, config);
+      dir = options.resumeDir ?? createRunDir(settings.runsFolder, config);
       lock.setRunDir(dir);
       if (options.meta) updateRunMeta(dir, options.meta);
     } catch (err) {
@@ -161,7 +200,17 @@ export class TrainingSession implements vscode.Disposable {
       );
       return undefined;
     }
-    const run: LiveRun = { dir, info: runInfo(dir, config, true), config, events: [], eta: new EtaTracker(), ...(options.quiet ? { quiet: true } : {}) };
+    // A resumed run shows its earlier attempts first; its `resume` event tells the view where they end.
+    const earlier = options.resumeDir ? readEvents(dir) : [];
+    const run: LiveRun = {
+      dir,
+      info: runInfo(dir, config, true),
+      config,
+      events: earlier,
+      eta: new EtaTracker(),
+      ...(options.quiet ? { quiet: true } : {}),
+      ...(options.resumeDir ? { earlierEvents: earlier.length } : {}),
+    };
     this.run = run;
     this.trainer = new TrainerProcess(this.context.asAbsolutePath('dist/trainer.js'), {
       type: 'start',
@@ -170,9 +219,10 @@ export class TrainingSession implements vscode.Disposable {
       cacheDir: settings.dataCacheFolder,
       ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
       nativeBackendDir: nativeBackendDir(this.context),
+      ...(options.resumeDir ? { resume: true } : {}),
     });
     this.setState('training');
-    this.log.info(`Run ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
+    this.log.info(`${options.resumeDir ? 'Resuming run' : 'Run'} ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
     this.onRunStartEmitter.fire(run);
     const trainer = this.trainer;
     trainer.onEvent((event) => this.onTrainerEvent(run, event));
@@ -207,7 +257,7 @@ export class TrainingSession implements vscode.Disposable {
       else if (event.level === 'warn') this.log.warn(line);
       else this.log.info(line);
     }
-    if (event.type === 'done' && run.events.some((e) => e.type === 'done')) return;
+    if (event.type === 'done' && ended(run)) return;
     run.events.push(event);
     const eta = run.eta.update(event);
     switch (event.type) {
@@ -264,12 +314,12 @@ export class TrainingSession implements vscode.Disposable {
   }
 
   private onExit(run: LiveRun, done: DoneEvent): void {
-    if (!run.events.some((e) => e.type === 'done')) this.onTrainerEvent(run, done);
+    if (!ended(run)) this.onTrainerEvent(run, done);
     this.trainer = undefined;
     run.info = { ...run.info, live: false };
     this.progressText = undefined;
     this.setState('idle');
-    const evaluation = run.events.find((e) => e.type === 'evaluation');
+    const evaluation = run.events.slice(run.earlierEvents ?? 0).find((e) => e.type === 'evaluation');
     if (run.quiet) {
       this.log.info(`Run ${run.info.id} ${done.status}${done.message ? `: ${done.message}` : ''}`);
     } else if (done.status === 'completed' && evaluation?.type === 'evaluation') {

@@ -113,7 +113,8 @@ function fakeWebview(viewType: string, title: string, kind: FakePanel['kind'], o
     },
     asWebviewUri: (u: Uri) => u,
     postMessage: async (m: unknown) => {
-      panel.posted.push(m);
+      // VS Code serialises a message when it is posted: later changes to its arrays are not sent.
+      panel.posted.push(structuredClone(m));
       return true;
     },
     onDidReceiveMessage: received.event,
