@@ -8,6 +8,8 @@ export const webviewBuildOptions = {
     { in: 'webview/styles.css', out: 'webview' },
     { in: 'webview/compare/main.ts', out: 'compare' },
     { in: 'webview/compare/styles.css', out: 'compare' },
+    { in: 'webview/augment/main.ts', out: 'augment' },
+    { in: 'webview/augment/styles.css', out: 'augment' },
   ],
   outdir: 'dist',
   bundle: true,

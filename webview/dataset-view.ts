@@ -6,13 +6,15 @@ import { $, el, setText } from './dom';
 import { classCountsChartOption, type InsightTheme } from './eval-charts';
 import { formatCount } from './format';
 import type { Rgb } from './grid';
-import { datasetShapes, pixelStats } from './insights';
+import { augmentRows } from './augment-view';
+import { datasetShapes, pixelStats, runAugmentPreview } from './insights';
 import type { DatasetExample, ViewState } from './state';
 
 export class DatasetView {
   readonly chart: Chart;
   private readonly zoom: DigitZoom;
   private gridKey = '';
+  private augmentKey = '';
   private examples: DatasetExample[] = [];
   private classNames: string[] = [];
   private ink: Rgb = [204, 204, 204];
@@ -28,6 +30,9 @@ export class DatasetView {
       el('h4', { 'data-testid': 'dataset-samples-title' }),
       el('div', { class: 'digit-grid dataset-grid', 'data-testid': 'dataset-samples' }),
       this.zoom.root,
+      el('h4', { 'data-testid': 'dataset-augment-title', hidden: '' }),
+      el('p', { class: 'note', 'data-testid': 'dataset-augment-note', hidden: '' }),
+      el('div', { 'data-testid': 'dataset-augment' }),
     );
     this.chart = new Chart(fig.canvas, onShown);
     $('dataset-samples', body).addEventListener('click', (ev) => {
@@ -70,10 +75,30 @@ export class DatasetView {
         ),
       );
     }
+    if (key !== this.augmentKey) {
+      this.augmentKey = key;
+      this.renderAugment(s, ink);
+    }
     $('dataset-no-counts', this.body).hidden = d.classCounts !== null;
     $('dataset-samples-title', this.body).hidden = d.examples.length === 0;
     this.chart.container.closest('figure')!.hidden = d.classCounts === null;
     if (d.classCounts) this.chart.update(`${s.run?.id}`, styleKey, () => classCountsChartOption(d, theme));
+  }
+
+  /** Training batches as the run augmented them, or a line saying it did not. */
+  private renderAugment(s: ViewState, ink: Rgb): void {
+    const title = $('dataset-augment-title', this.body);
+    const note = $('dataset-augment-note', this.body);
+    const rows = $('dataset-augment', this.body);
+    const preview = runAugmentPreview(s);
+    title.hidden = preview === null;
+    setText(title, preview ? `Augmentation: ${preview.description}` : '');
+    const off = s.run?.augment === null;
+    note.hidden = !preview && !off;
+    setText(note, preview
+      ? `Each digit, then ${preview.digits[0]?.versions.length ?? 0} versions as training batches may see it (seed ${preview.seed}); validation and test images are never changed.`
+      : off ? 'This run trained without augmentation (data.augment is not set). MNIST: Preview Augmentation shows what it would do.' : '');
+    rows.replaceChildren(...(preview ? [augmentRows(preview, ink)] : []));
   }
 
   private open(position: number): void {

@@ -1,5 +1,7 @@
 // What the evaluation, misclassified and dataset views show, computed from the view state. Pure.
-import type { DatasetInfo, Evaluation, TestExample } from './state';
+import { type AugmentPreview, buildAugmentPreview } from '../src/shared/augment-preview';
+import { DIGIT_PIXELS } from '../src/shared/digits';
+import type { DatasetExample, DatasetInfo, Evaluation, TestExample, ViewState } from './state';
 
 /** Each row divided by its total (a class with no test images stays all zeros). */
 export function rowRates(matrix: readonly (readonly number[])[]): number[][] {
@@ -105,4 +107,23 @@ export function pixelStats(pixels: Uint8Array): { min: number; max: number; mean
     if (v > 0) inked++;
   }
   return { min, max, mean: pixels.length ? sum / pixels.length : 0, inked };
+}
+
+/**
+ * The dataset explorer's augmentation rows: the run's data.augment, drawn with its seed on the
+ * training digits its log carries (the first of each class); null when the run did not augment,
+ * the host did not say, or the log has no digits.
+ */
+export function runAugmentPreview(s: ViewState, versions = 4): AugmentPreview | null {
+  const augment = s.run?.augment;
+  const d = s.dataset;
+  if (!augment || !d) return null;
+  const examples = d.examples.filter((x): x is DatasetExample & { pixels: Uint8Array } => x.pixels !== null);
+  if (examples.length === 0) return null;
+  const images = new Uint8Array(examples.length * DIGIT_PIXELS);
+  examples.forEach((x, i) => images.set(x.pixels, i * DIGIT_PIXELS));
+  const p = buildAugmentPreview({ images, labels: examples.map((x) => x.label), classNames: d.classNames, source: 'this run\u2019s log' }, augment, s.run?.seed ?? 42, versions);
+  if (!p.enabled) return null;
+  // Positions among the examples back to training-set indices.
+  return { ...p, digits: p.digits.map((x) => ({ ...x, index: examples[x.index].index })) };
 }

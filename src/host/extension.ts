@@ -1,6 +1,7 @@
 // Activation: wiring only. Each piece lives in its own module.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AugmentPreviewPanel } from './augment-preview';
 import { registerConfigEditing } from './config-editing';
 import { Dashboard } from './dashboard';
 import { installNativeBackendCommand } from './native-backend';
@@ -39,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('mnist.openRun', () => openRun(context, dashboard)),
     vscode.commands.registerCommand('mnist.installNativeBackend', () => installNativeBackendCommand(context, log)),
   );
+  const augmentPreview = new AugmentPreviewPanel(context, log);
+  context.subscriptions.push(augmentPreview, vscode.commands.registerCommand('mnist.previewAugmentation', (uri?: vscode.Uri) => augmentPreview.show(uri)));
   registerConfigEditing(context, s);
   registerRunHistory(context, s, dashboard, log);
 }

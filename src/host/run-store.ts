@@ -25,6 +25,8 @@ export function runInfo(dir: string, config: MnistConfig | null, live: boolean):
     epochs: config?.training.epochs ?? 0,
     batchSize: config?.training.batchSize ?? 0,
     live,
+    // config.json from before augmentation existed has no data.augment: it trained without.
+    ...(config ? { augment: config.data?.augment ?? null, seed: config.training?.seed } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Every message that crosses a process boundary. A message not defined here does not exist.
+import type { AugmentPreview } from './augment-preview';
 import type { CompareCurves, CompareTable } from './compare';
-import type { MnistConfig, Monitor } from './config';
+import type { AugmentConfig, MnistConfig, Monitor } from './config';
 
 // ---------------------------------------------------------------- host/CLI → trainer
 
@@ -288,6 +289,9 @@ export interface RunInfo {
   batchSize: number;
   /** True while the trainer is writing this run. */
   live: boolean;
+  /** The run's data.augment (null: off) and seed, for the dataset explorer's augmentation preview; absent when unknown. */
+  augment?: AugmentConfig | null;
+  seed?: number;
 }
 
 /** host → webview: show this run from the start; `events` follow in `events` messages. */
@@ -442,4 +446,21 @@ export function isFromCompareView(m: unknown): m is FromCompareView {
   const keys = Object.keys(r).sort().join(',');
   if (r.type === 'ready') return keys === 'type';
   return r.type === 'openRun' && keys === 'id,type' && typeof r.id === 'string' && r.id.length > 0 && r.id.length < 300;
+}
+
+// ---------------------------------------------------------------- host ↔ augmentation preview (dist/augment.js)
+
+/** host → preview: real digits and their augmented versions (src/shared/augment-preview.ts); `configFile` is workspace-relative, null without one. */
+export interface AugmentPreviewMessage { type: 'augmentPreview'; preview: AugmentPreview; configFile: string | null }
+
+export type ToAugmentView = AugmentPreviewMessage;
+
+/** preview → host: loaded; answer with the AugmentPreviewMessage. */
+export interface AugmentReadyMessage { type: 'ready' }
+
+export type FromAugmentView = AugmentReadyMessage;
+
+/** Messages from a webview are untrusted: only these shapes are acted on. */
+export function isFromAugmentView(m: unknown): m is FromAugmentView {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.keys(m).join() === 'type' && (m as { type?: unknown }).type === 'ready';
 }

@@ -1,0 +1,42 @@
+// MNIST: Preview Augmentation's webview: each real digit, then its augmented versions. Everything
+// it shows comes in one `augmentPreview` message; it keeps no other state.
+import type { AugmentPreviewMessage, FromAugmentView } from '../../src/shared/protocol';
+import { augmentRows } from '../augment-view';
+import { el } from '../dom';
+import { cssColorToRgb, type Rgb } from '../grid';
+
+interface VsCodeApi { postMessage(message: FromAugmentView): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+
+let shown: AugmentPreviewMessage | null = null;
+
+function ink(): Rgb {
+  return cssColorToRgb(getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim(), [204, 204, 204]);
+}
+
+function render(m: AugmentPreviewMessage): void {
+  const p = m.preview;
+  const app = document.getElementById('app') ?? document.body;
+  app.replaceChildren(
+    el('h1', {}, 'Augmentation preview'),
+    el('p', { class: 'what', 'data-testid': 'augment-description', 'data-enabled': String(p.enabled) },
+      el('b', {}, p.enabled ? 'Training batches get: ' : 'Would apply: '), p.description,
+      el('span', { class: 'muted' }, ` (validation and test images never change). Seed ${p.seed}: the same config shows the same versions.`)),
+    el('p', { class: 'muted', 'data-testid': 'augment-source' },
+      `${m.configFile ? `Config ${m.configFile}` : 'No config'} · digits from ${p.source} · the first of each class, then ${p.digits[0]?.versions.length ?? 0} augmented versions`),
+    ...p.notes.map((n) => el('p', { class: 'note', 'data-testid': 'augment-note', role: 'status' }, n)),
+    augmentRows(p, ink()),
+  );
+}
+
+window.addEventListener('message', (ev: MessageEvent<unknown>) => {
+  const m = ev.data as Partial<AugmentPreviewMessage> | null;
+  if (!m || m.type !== 'augmentPreview' || typeof m.preview !== 'object' || m.preview === null || !Array.isArray(m.preview.digits)) return;
+  shown = m as AugmentPreviewMessage;
+  render(shown);
+});
+
+// A theme change recolours the ink.
+new MutationObserver(() => shown && render(shown)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+vscode.postMessage({ type: 'ready' });
