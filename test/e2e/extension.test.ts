@@ -108,7 +108,7 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
 
   test('the command palette lists every MNIST command, and "MNIST: Train" is the first match', async () => {
     const all = await paletteLabels(page, 'MNIST:', 'MNIST: Train');
-    for (const label of ['MNIST: Train', 'MNIST: Stop', 'MNIST: Create Config', 'MNIST: Show Dashboard in Editor', 'MNIST: Open Run…']) {
+    for (const label of ['MNIST: Train', 'MNIST: Stop', 'MNIST: Create Config', 'MNIST: Show Dashboard in Editor', 'MNIST: Open Run…', 'MNIST: Resume Run', 'MNIST: Preview Augmentation']) {
       assert.ok(all.includes(label), `${label} in ${JSON.stringify(all)}`);
     }
     const labels = await paletteLabels(page, 'MNIST: Train', 'MNIST: Train');
@@ -233,4 +233,23 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
       }
     }
   });
+
+  // Last: its panel stays open in the editor area, where the tests above type into the config.
+  test('MNIST: Preview Augmentation: the config\'s first digit of each class next to its augmented versions, in an editor panel', () => onScreen('augment', async () => {
+    await runCommand(page, 'MNIST: Preview Augmentation');
+    const panel = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'editor' });
+    const rows = panel.locator('[data-testid="augment-row"]');
+    await rows.nth(9).waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-label'))), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const canvases = panel.locator('[data-testid="augment-row"] canvas');
+    assert.equal(await canvases.count(), 10 * 7, 'each digit and six versions');
+    const blank = await canvases.evaluateAll((list) =>
+      (list as HTMLCanvasElement[]).filter((c) => !c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)).length,
+    );
+    assert.equal(blank, 0, 'every digit drawn');
+    // SAMPLE_CONFIG has no data.augment: the defaults are shown, and the panel says augmentation is off.
+    assert.match(await panel.locator('[data-testid="augment-description"]').innerText(), /rotation ±10°, shift ±2 px, zoom ±10%/);
+    assert.match(await panel.locator('[data-testid="augment-note"]').first().innerText(), /Augmentation is off/);
+    await screenshot(page, 'augment-preview');
+  }));
 });
