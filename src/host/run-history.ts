@@ -204,10 +204,7 @@ export async function resumeRunCommand(h: RunHistoryContext, item?: unknown): Pr
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
   }
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('MNIST: training writes run folders into this workspace, so it waits until you trust the workspace.');
-    return;
-  }
+  if (!trusted('Resume Run')) return;
   if (item === undefined && h.view.selection.length === 0 && !h.provider.runs().some(resumable)) {
     void vscode.window.showInformationMessage(`MNIST: no cancelled or failed run to resume in ${h.provider.runsFolder || 'the runs folder'}.`);
     return;

@@ -162,7 +162,7 @@ test('runs that cannot be resumed are refused in plain words, and left as they w
 
     ui.trusted = false;
     await fakeVscode.commands.executeCommand('mnist.runs.resume', failed.run);
-    assert.match(ui.messages.at(-1)?.message ?? '', /waits until you trust the workspace/);
+    assert.match(ui.messages.at(-1)?.message ?? '', /^MNIST: Resume Run waits until you trust this workspace/);
   } finally {
     dispose();
   }
