@@ -11,6 +11,7 @@ import { type AugmentPreviewMessage, isFromAugmentView } from '../shared/protoco
 import { formatIssue, parseConfigText, validateConfigText } from '../shared/validate';
 import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../trainer/data/datasets';
 import { readSettings } from './settings';
+import { handleWebviewMessage } from './webview-messages';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 
 /** Where the preview's config is, and what it says; `problem` when it cannot be read. */
@@ -157,14 +158,10 @@ export class AugmentPreviewPanel implements vscode.Disposable {
       nonce: makeNonce(),
       title: 'MNIST: Augmentation Preview',
     });
-    const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
-      if (!isFromAugmentView(m)) {
-        this.log.warn(`Ignored a malformed message from the augmentation preview: ${JSON.stringify(m)?.slice(0, 200)}`);
-        return;
-      }
-      // Hidden and shown again, the webview starts over and asks.
-      if (this.message) void panel.webview.postMessage(this.message);
-    });
+    // Its one message is `ready`: hidden and shown again, the webview starts over and asks.
+    const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
+      handleWebviewMessage(m, isFromAugmentView, () => this.message && void panel.webview.postMessage(this.message), (line) => this.log.warn(line), 'augmentation preview'),
+    );
     panel.onDidDispose(() => {
       sub.dispose();
       this.panel = undefined;

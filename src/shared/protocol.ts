@@ -462,5 +462,6 @@ export type FromAugmentView = AugmentReadyMessage;
 
 /** Messages from a webview are untrusted: only these shapes are acted on. */
 export function isFromAugmentView(m: unknown): m is FromAugmentView {
-  return typeof m === 'object' && m !== null && !Array.isArray(m) && Object.keys(m).join() === 'type' && (m as { type?: unknown }).type === 'ready';
+  const r = plainMessage(m);
+  return r !== null && r.type === 'ready' && Object.keys(r).length === 1;
 }

@@ -72,6 +72,15 @@ const WEBVIEWS: { name: string; source: string; script: string; open(): Promise<
       return ui.panels.at(-1)!;
     },
   },
+  {
+    name: 'Augmentation Preview panel',
+    source: 'src/host/augment-preview.ts',
+    script: 'augment.js',
+    open: async () => {
+      await fakeVscode.commands.executeCommand('mnist.previewAugmentation');
+      return ui.panels.at(-1)!;
+    },
+  },
 ];
 
 // ---------------------------------------------------------------- the HTML and the options
@@ -319,7 +328,7 @@ describe(`${MALFORMED.length} malformed messages thrown at each of the ${WEBVIEW
     test(`${w.name}: each is ignored and logged to the MNIST output; nothing is read, written, started or run`, async () => {
       const panel = await w.open();
       const tree = workspaceTree();
-      const view = w.source.includes('compare') ? /compare view/ : /dashboard/;
+      const view = w.source.includes('compare') ? /compare view/ : w.source.includes('augment') ? /augmentation preview/ : /dashboard/;
       for (const [label, m] of MALFORMED) assertIgnored(await deliver(panel, m), label, view);
       assert.deepEqual(workspaceTree(), tree, 'the workspace is as it was');
       assert.ok(ui.channels.includes('MNIST'), 'logged to the MNIST output channel');
