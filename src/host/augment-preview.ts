@@ -11,7 +11,7 @@ import { type AugmentPreviewMessage, isFromAugmentView } from '../shared/protoco
 import { formatIssue, parseConfigText, validateConfigText } from '../shared/validate';
 import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../trainer/data/datasets';
 import { readSettings } from './settings';
-import { handleWebviewMessage } from './webview-messages';
+import { LogLimiter, handleWebviewMessage } from './webview-messages';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 
 /** Where the preview's config is, and what it says; `problem` when it cannot be read. */
@@ -158,9 +158,14 @@ export class AugmentPreviewPanel implements vscode.Disposable {
       nonce: makeNonce(),
       title: 'MNIST: Augmentation Preview',
     });
+    const limiter = new LogLimiter();
+    const warn = (line: string) => {
+      const pass = limiter.pass(line);
+      if (pass) this.log.warn(pass);
+    };
     // Its one message is `ready`: hidden and shown again, the webview starts over and asks.
     const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
-      handleWebviewMessage(m, isFromAugmentView, () => this.message && void panel.webview.postMessage(this.message), (line) => this.log.warn(line), 'augmentation preview'),
+      handleWebviewMessage(m, isFromAugmentView, () => this.message && void panel.webview.postMessage(this.message), warn, 'augmentation preview'),
     );
     panel.onDidDispose(() => {
       sub.dispose();

@@ -346,7 +346,7 @@ describe('size and floods', () => {
       let reads = 0;
       const pixels = new Array(10_000_000);
       for (const i of [0, 783, 5_000_000, 9_999_999]) Object.defineProperty(pixels, i, { get: () => (reads++, 0.5), enumerable: true });
-      const view = w.source.includes('compare') ? /compare view/ : /dashboard/;
+      const view = w.source.includes('compare') ? /compare view/ : w.source.includes('augment') ? /augmentation preview/ : /dashboard/;
       assertIgnored(await deliver(panel, { type: 'predict', id: 1, pixels }), '10⁷ pixels', view);
       assertIgnored(await deliver(panel, { type: 'openRun', id: pixels }), '10⁷ ids', view);
       assert.equal(reads, 0, 'the work does not grow with the payload');
