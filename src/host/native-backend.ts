@@ -108,7 +108,10 @@ interface RunResult { code: number | null; output: string; cancelled: boolean; s
 function run(command: string, args: string[], io: InstallIO): Promise<RunResult> {
   return new Promise((resolve) => {
     // Its own process group on POSIX, so that cancelling also ends the install scripts npm started.
-    const child = spawn(command, args, { shell: process.platform === 'win32', detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'] });
+    // npm.cmd needs a shell on Windows, which splits arguments at spaces (the storage path has some).
+    const windows = process.platform === 'win32';
+    const argv = windows ? args.map((a) => (/\s/.test(a) ? `"${a}"` : a)) : args;
+    const child = spawn(command, argv, { shell: windows, detached: !windows, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let cancelled = false;
     const onData = (chunk: Buffer) => {
