@@ -31,6 +31,15 @@ const lazyReportSvg = {
     build.onResolve({ filter: /\/shared\/report-svg$/ }, () => ({ path: `./${REPORT_SVG}`, external: true }));
   },
 };
+// ajv too, for the host only: validate.ts requires it on the first validation, and parsing it
+// with the host bundle would still cost activation about 15 ms.
+const AJV = 'ajv.js';
+const lazyAjv = {
+  name: 'lazy-ajv',
+  setup(build) {
+    build.onResolve({ filter: /^ajv$/ }, () => ({ path: `./${AJV}`, external: true }));
+  },
+};
 
 const builds = [
   { ...webviewBuildOptions, minify: production, sourcemap: !production },
@@ -42,7 +51,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: [...common.external, 'vscode'],
-    plugins: [lazyReportSvg],
+    plugins: [lazyReportSvg, lazyAjv],
+  },
+  {
+    ...common,
+    entryPoints: [require.resolve('ajv')],
+    outfile: `dist/${AJV}`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

@@ -1,6 +1,6 @@
 // Checks for mnist.config.json: JSON(C) syntax, the schema, then what the schema cannot say
 // (layer order, shapes, the output layer). Pure; runs in the trainer, the CLI and the extension host.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import {
   findNodeAtLocation,
   parse,
@@ -260,9 +260,17 @@ export function positionAt(text: string, offset: number): { line: number; column
 // VS Code's own schema keywords; ajv keeps strict mode for everything else, so a typo in the schema still fails.
 const VSCODE_KEYWORDS = ['defaultSnippets', 'markdownDescription', 'enumDescriptions', 'allowComments', 'allowTrailingCommas'];
 
+// Setting up ajv's modules is half of the extension's activation (about 30 ms of CPU), so it
+// happens on the first validation instead (the extension host loads it from its own bundle,
+// dist/ajv.js: see esbuild.mjs). A CommonJS require in every runtime this file is bundled for.
+declare const require: (id: 'ajv') => typeof import('ajv');
+
 let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true }).addVocabulary(VSCODE_KEYWORDS).compile(schema);
+  if (!compiled) {
+    const Ajv = require('ajv').default;
+    compiled = new Ajv({ allErrors: true, verbose: true }).addVocabulary(VSCODE_KEYWORDS).compile(schema);
+  }
   return compiled;
 }
 
