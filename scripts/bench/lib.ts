@@ -143,9 +143,14 @@ export interface ExtensionFigures {
   requireMs: number;
   activateMs: number;
   totalMs: number;
+  /** CPU time of require + activate(): what the wall time would be on an idle core. */
+  cpuMs: number;
   requireRuns: number;
   requireError?: string;
   hostBundleHas?: { tfjs: boolean; echarts: boolean };
+  /** Median first contentful paint of the Dashboard webview in headless Chromium (scripts/bench/webview-paint.ts). */
+  firstPaintMs: number;
+  firstPaintRuns: number;
   notes: string[];
 }
 
@@ -169,8 +174,9 @@ export function formatExtension(e: ExtensionFigures): string {
     e.requireError
       ? `failed: ${e.requireError}`
       : e.requireRuns > 0
-        ? `${ms(e.totalMs)} = ${ms(e.requireMs)} + ${ms(e.activateMs)} (medians of ${e.requireRuns})`
+        ? `${ms(e.totalMs)} = ${ms(e.requireMs)} + ${ms(e.activateMs)}; CPU ${ms(e.cpuMs)} (medians of ${e.requireRuns})`
         : 'not built',
   ]);
+  if (e.firstPaintRuns > 0) rows.push(['webview first contentful paint (headless Chromium, stand-in acquireVsCodeApi, no cache)', `${ms(e.firstPaintMs)} (median of ${e.firstPaintRuns})`]);
   return `${grid([`extension (${e.build})`, 'figure'], rows, [false, true])}`;
 }

@@ -63,13 +63,18 @@ context.globalStorageUri = uri(join(workspace, '.global'));
 context.storageUri = uri(join(workspace, '.storage'));
 context.asAbsolutePath = (p) => join(context.extensionPath, p);
 
+// CPU time beside wall time: on a shared machine the wall time mostly measures the other jobs.
+const cpu = process.cpuUsage();
 const start = process.hrtime.bigint();
 const ext = require(bundle);
 const required = process.hrtime.bigint();
 ext.activate(context);
 const activated = process.hrtime.bigint();
+const used = process.cpuUsage(cpu);
 const ms = (a, b) => Number(b - a) / 1e6;
-process.stdout.write(JSON.stringify({ requireMs: ms(start, required), activateMs: ms(required, activated), ms: ms(start, activated), subscriptions: subscriptions.length }) + '\n');
+process.stdout.write(
+  JSON.stringify({ requireMs: ms(start, required), activateMs: ms(required, activated), ms: ms(start, activated), cpuMs: (used.user + used.system) / 1000, subscriptions: subscriptions.length }) + '\n',
+);
 rmSync(workspace, { recursive: true, force: true });
 // activate() may have started timers or watchers on the stand-in; the figures are out.
 process.exit(0);

@@ -30,6 +30,7 @@ const TORCH_SCRIPT = join(__dirname, 'torch_bench.py');
 const MNIST_10K = resolve(ROOT, '..', 'shared', 'datasets', 'mnist-10k');
 const SAMPLE = join(DIST, 'data', 'mnist-sample');
 const FASHION = '/usr/share/datasets/fashion-mnist';
+const CHROMIUM = process.env.MNIST_E2E_CHROMIUM || '/usr/bin/chromium';
 const WARMUP = 0.1; // fraction of an epoch's batches (at least 3) left out of the timing
 
 /** wasm2: wasm with MNIST_WASM_THREADS=2 (the threaded build, opt-in; see src/trainer/kernels/threads.ts). */
@@ -44,6 +45,7 @@ const HELP = `usage: node --import tsx scripts/bench/run.ts [options]
   --json FILE         also write the results as JSON
   --no-torch          skip PyTorch     --no-fashion   skip the full-size Fashion-MNIST epoch
   --no-extension      skip the extension figures (bundle sizes, .vsix size, require + activate time)
+  --no-paint          skip the webview's first paint (headless Chromium, /usr/bin/chromium)
   --no-package        measure dist/ as built instead of packaging (production build + .vsix; dist/ is rebuilt after)
   --fashion-timeout S stop a Fashion-MNIST epoch after S seconds (default 300)
   --profile DIR       run the trainer with --cpu-prof, profiles into DIR
@@ -59,13 +61,14 @@ interface Options {
   fashion: boolean;
   extension: boolean;
   package: boolean;
+  paint: boolean;
   fashionTimeout: number;
   profile: string | null;
   keep: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 3, cases: null, data: null, json: null, torch: true, fashion: true, extension: true, package: true, fashionTimeout: 300, profile: null, keep: false };
+  const o: Options = { reps: 3, cases: null, data: null, json: null, torch: true, fashion: true, extension: true, package: true, paint: true, fashionTimeout: 300, profile: null, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -81,6 +84,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-fashion') o.fashion = false;
     else if (a === '--no-extension') o.extension = false;
     else if (a === '--no-package') o.package = false;
+    else if (a === '--no-paint') o.paint = false;
     else if (a === '--fashion-timeout') o.fashionTimeout = Number(value());
     else if (a === '--profile') o.profile = resolve(value());
     else if (a === '--keep') o.keep = true;
@@ -270,10 +274,10 @@ function fileSize(path: string): number | null {
 }
 
 /** The bundles as `npm run package` ships them (minified), the .vsix, and require + activate time of the host bundle. */
-function extensionFigures(pack: boolean): ExtensionFigures {
+function extensionFigures(pack: boolean, paint: boolean): ExtensionFigures {
   const notes: string[] = [];
   let vsix: ExtensionFigures['vsix'] = [];
-  let build = 'dist/ as built (npm run build: not minified, with source maps)';
+  let build = 'dist/ as npm run build makes it: not minified';
   if (pack) {
     // vsce packages what is in dist/, so the production build goes there; the dev build is put back after.
     const out = mkdtempSync(join(tmpdir(), 'mnist-vsix-'));
@@ -286,14 +290,14 @@ function extensionFigures(pack: boolean): ExtensionFigures {
         { cwd: ROOT, stdio: 'pipe' },
       );
       vsix = [{ file: 'mnist-trainer.vsix (npm run package)', bytes: fileSize(file) }];
-      build = 'the production build (npm run package: minified)';
+      build = 'production build, as npm run package makes it';
     } catch (err) {
       notes.push(`packaging failed: ${(err as Error).message.split('\n')[0]}`);
     }
   }
   const bundles = ['extension.js', 'report-svg.js', 'webview.js', 'webview.css', 'compare.js', 'compare.css', 'trainer.js', 'predictor.js', 'cli.js'].map((f) => ({ file: `dist/${f}`, bytes: fileSize(join(DIST, f)) }));
   const ext = join(DIST, 'extension.js');
-  const runs: { requireMs: number; activateMs: number; ms: number }[] = [];
+  const runs: { requireMs: number; activateMs: number; ms: number; cpuMs: number }[] = [];
   let requireError: string | undefined;
   let hostBundleHas: { tfjs: boolean; echarts: boolean } | undefined;
   if (existsSync(ext)) {
@@ -307,14 +311,28 @@ function extensionFigures(pack: boolean): ExtensionFigures {
       requireError = (err as Error).message.split('\n')[0];
     }
   }
+  let firstPaintMs: number[] = [];
+  if (paint && existsSync(CHROMIUM)) {
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'webview-paint.ts'), '--runs', '7', '--chromium', CHROMIUM], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      firstPaintMs = (JSON.parse(out.trim().split('\n').pop()!) as { firstContentfulPaintMs: number[] }).firstContentfulPaintMs;
+    } catch (err) {
+      notes.push(`webview first paint: ${(err as Error).message.split('\n')[0]}`);
+    }
+  } else if (paint) {
+    notes.push(`webview first paint: ${CHROMIUM} is absent (apt-get install -y chromium), so not measured.`);
+  }
   if (pack) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'pipe' });
   return {
+    firstPaintMs: median(firstPaintMs),
+    firstPaintRuns: firstPaintMs.length,
     build,
     bundles,
     vsix,
     requireMs: median(runs.map((r) => r.requireMs)),
     activateMs: median(runs.map((r) => r.activateMs)),
     totalMs: median(runs.map((r) => r.ms)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
     requireRuns: runs.length,
     requireError,
     hostBundleHas,
@@ -430,7 +448,7 @@ async function main(): Promise<void> {
     notes.push(`Fashion-MNIST: ${FASHION} is absent (apt-get install -y dataset-fashion-mnist), so no full-size epoch was measured.`);
   }
 
-  const extension = o.extension ? extensionFigures(o.package) : null;
+  const extension = o.extension ? extensionFigures(o.package, o.paint) : null;
   if (extension) notes.push(...extension.notes);
   meta.loadAfter = load();
 

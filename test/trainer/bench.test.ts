@@ -19,7 +19,7 @@ test('the bench trains the MLP on wasm and reports speed, memory and accuracy as
   const json = join(mkdtempSync(join(tmpdir(), 'bench-')), 'bench.json');
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', BENCH, '--data', 'sample', '--cases', 'mlp:32:wasm', '--reps', '1', '--no-torch', '--no-fashion', '--no-package', '--json', json],
+    ['--import', 'tsx', BENCH, '--data', 'sample', '--cases', 'mlp:32:wasm', '--reps', '1', '--no-torch', '--no-fashion', '--no-package', '--no-paint', '--json', json],
     { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   assert.match(out, /\| model \| batch \| backend/);
