@@ -295,7 +295,7 @@ function extensionFigures(pack: boolean, paint: boolean): ExtensionFigures {
       notes.push(`packaging failed: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  const bundles = ['extension.js', 'report-svg.js', 'webview.js', 'webview.css', 'compare.js', 'compare.css', 'trainer.js', 'predictor.js', 'cli.js'].map((f) => ({ file: `dist/${f}`, bytes: fileSize(join(DIST, f)) }));
+  const bundles = ['extension.js', 'ajv.js', 'report-svg.js', 'webview.js', 'webview.css', 'compare.js', 'compare.css', 'trainer.js', 'predictor.js', 'cli.js'].map((f) => ({ file: `dist/${f}`, bytes: fileSize(join(DIST, f)) }));
   const ext = join(DIST, 'extension.js');
   const runs: { requireMs: number; activateMs: number; ms: number; cpuMs: number }[] = [];
   let requireError: string | undefined;
