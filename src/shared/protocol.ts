@@ -217,6 +217,12 @@ export interface EvaluationExample {
 /** trainer/predictor → host: the answer to a PredictCommand; `error` (and no probabilities) when there is no model to ask. */
 export interface PredictionEvent extends EventBase { type: 'prediction'; id: number; probabilities: number[]; error?: string }
 
+/**
+ * trainer → host: still at work on a long step that has no event of its own (the test-set
+ * evaluation), so the host's hang watchdog can tell slow from stuck. Not kept in events.jsonl.
+ */
+export interface HeartbeatEvent extends EventBase { type: 'heartbeat'; phase: 'evaluating' }
+
 export type RunStatus = 'completed' | 'cancelled' | 'failed';
 
 /** trainer → host: the run is over; the trainer exits after this. */
@@ -245,7 +251,8 @@ export type TrainerEvent =
   | PredictionEvent
   | DoneEvent
   | EarlyStopEvent
-  | ResumeEvent;
+  | ResumeEvent
+  | HeartbeatEvent;
 
 export type TrainerEventType = TrainerEvent['type'];
 

@@ -12,15 +12,33 @@ export interface TrainerExit {
 
 const STDERR_TAIL = 4000;
 
+/** Why a run failed, in plain words, and what the user can do. */
+export interface Failure {
+  message: string;
+  hint: string;
+}
+
+export interface TrainerProcessOptions {
+  execArgv?: string[];
+  /**
+   * A trainer that sends no event for this long is taken as hung: it is killed and the run is
+   * failed. Batches, downloads and evaluation all report well within a minute; off when omitted or 0.
+   */
+  silenceTimeoutMs?: number;
+}
+
 /** Forks dist/trainer.js, sends `start`, and relays its events; a trainer that dies is reported as a failed run. */
 export class TrainerProcess {
   private readonly child: ChildProcess;
   private readonly listeners: ((e: TrainerEvent) => void)[] = [];
   private stderrTail = '';
   private done: DoneEvent | undefined;
+  /** Why this side killed the trainer, in plain words for the run's failure message. */
+  private killedBecause: Failure | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
   readonly exited: Promise<TrainerExit>;
 
-  constructor(trainerPath: string, private readonly start: StartCommand, options: { execArgv?: string[] } = {}) {
+  constructor(trainerPath: string, private readonly start: StartCommand, private readonly options: TrainerProcessOptions = {}) {
     this.child = fork(trainerPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: options.execArgv ?? [],
@@ -33,12 +51,19 @@ export class TrainerProcess {
       this.relayOutput(text, 'warn');
     });
     this.child.on('message', (m: TrainerEvent) => {
+      this.rearmWatchdog();
+      if (m.type === 'heartbeat') return;
       if (m.type === 'done') this.done = m;
       for (const l of this.listeners) l(m);
     });
     this.exited = new Promise<TrainerExit>((resolve) => {
-      this.child.on('exit', (code, signal) => resolve({ done: this.done ?? this.abandoned(code, signal), code, signal }));
+      // 'close', not 'exit': it comes after stderr is drained, which the OOM and crash checks read.
+      this.child.on('close', (code, signal) => {
+        clearTimeout(this.watchdog);
+        resolve({ done: this.done ?? this.abandoned(code, signal), code, signal });
+      });
     });
+    this.rearmWatchdog();
     this.send(start);
   }
 
@@ -55,9 +80,25 @@ export class TrainerProcess {
     this.send({ type: 'stop' });
   }
 
-  /** For a trainer that does not answer `stop`. */
-  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  /** For a trainer that does not answer `stop`; `because` becomes the failed run's message. */
+  kill(signal: NodeJS.Signals = 'SIGKILL', because?: Failure): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.killedBecause ??= because;
+    this.child.kill(signal);
+  }
+
+  private rearmWatchdog(): void {
+    const ms = this.options.silenceTimeoutMs;
+    if (!ms || ms <= 0) return;
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(
+      () =>
+        this.kill('SIGKILL', {
+          message: `The trainer stopped responding (no progress for ${formatSeconds(ms)}), so it was ended.`,
+          hint: 'Training again starts a new run. If the trainer was only slow (a large model on a slow machine), raise the "mnist.trainerTimeout" setting.',
+        }),
+      ms,
+    );
   }
 
   send(cmd: TrainerCommand): void {
@@ -73,12 +114,7 @@ export class TrainerProcess {
   }
 
   private abandoned(code: number | null, signal: NodeJS.Signals | null): DoneEvent {
-    const oom = /heap out of memory|Allocation failed/i.test(this.stderrTail);
-    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-    const message = oom
-      ? 'The trainer ran out of memory.'
-      : `The trainer ${how} before the run ended.`;
-    const hint = oom ? 'Use a smaller batchSize or a smaller model.' : 'See the log above; training again starts a new run.';
+    const { message, hint } = this.whyItDied(code, signal);
     let done: DoneEvent = { type: 'done', time: Date.now(), status: 'failed', message, hint, runDir: this.start.runDir };
     try {
       finishAbandonedRun(this.start.runDir, message, hint);
@@ -88,4 +124,21 @@ export class TrainerProcess {
     for (const l of this.listeners) l(done);
     return done;
   }
+
+  private whyItDied(code: number | null, signal: NodeJS.Signals | null): Failure {
+    if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) {
+      return { message: 'The trainer ran out of memory.', hint: 'Use a smaller batchSize or a smaller model.' };
+    }
+    if (this.killedBecause) return this.killedBecause;
+    const crash = /MNIST trainer crashed: (.*)/.exec(this.stderrTail);
+    if (crash) {
+      return { message: `The trainer crashed: ${crash[1].trim().replace(/[^.!?]$/, '$&.')}`, hint: "The trainer's log has the stack trace. Training again starts a new run; if it crashes again, please report it." };
+    }
+    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    return { message: `The trainer ${how} before the run ended.`, hint: 'See the log above; training again starts a new run.' };
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 100) / 10} s`;
 }

@@ -2,6 +2,7 @@
 // the CLI; takes one `start`, streams TrainerEvents back, obeys `stop`, and exits when done.
 import * as tf from '@tensorflow/tfjs';
 import { isTrainerCommand, type TrainerCommand, type TrainerEvent } from '../shared/protocol';
+import { faultFromEnv, injectFault } from './faults';
 import { type RunControl, runTraining } from './run';
 
 if (!process.send) {
@@ -9,8 +10,14 @@ if (!process.send) {
   process.exit(2);
 }
 
+// Test-only (see faults.ts): strikes once the first batch has been reported, i.e. mid-epoch.
+let fault = faultFromEnv();
 const send = (event: TrainerEvent): void => {
   if (process.connected) process.send!(event);
+  if (fault && event.type === 'batch') {
+    injectFault(fault);
+    fault = undefined;
+  }
 };
 const control: RunControl = { stopRequested: false, abort: new AbortController() };
 let started = false;
@@ -51,6 +58,16 @@ function onCommand(cmd: TrainerCommand): void {
     }
   }
 }
+
+// A bug outside runTraining's own error handling: one line the parent recognises (client.ts turns
+// it into the run's failure message), the stack for the log, and a non-zero exit.
+const crashed = (err: unknown): void => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`MNIST trainer crashed: ${message.split('\n')[0]}\n${err instanceof Error && err.stack ? err.stack : ''}\n`);
+  process.exit(70);
+};
+process.on('uncaughtException', crashed);
+process.on('unhandledRejection', crashed);
 
 // Ctrl-C in a terminal reaches the whole process group; the CLI turns it into a `stop`, so the
 // trainer leaves it to the parent instead of dying mid-write.

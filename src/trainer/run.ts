@@ -263,7 +263,7 @@ export async function runTraining(
     } else {
       const xTest = toImageTensor(dataset.testImages, 0, dataset.testLabels.length);
       tensors.push(xTest);
-      const probs = predictProbabilities(model, xTest);
+      const probs = predictProbabilities(model, xTest, undefined, () => emitOut({ type: 'heartbeat', time: Date.now(), phase: 'evaluating' }));
       emit({ type: 'evaluation', ...evaluatePredictions(probs, dataset.testLabels), examples: evaluationExamples(probs, dataset.testLabels, dataset.testImages) });
     }
     await saveModel(model, join(cmd.runDir, RUN_FILES.model));

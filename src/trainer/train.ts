@@ -144,13 +144,14 @@ export async function train(
 }
 
 /** Class probabilities for images, batched so a 10,000-image test set stays small in memory. */
-export function predictProbabilities(model: tf.LayersModel, xs: tf.Tensor4D, batchSize = 500): Float32Array {
+export function predictProbabilities(model: tf.LayersModel, xs: tf.Tensor4D, batchSize = 500, onChunk?: () => void): Float32Array {
   const n = xs.shape[0];
   const out = new Float32Array(n * 10);
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const probs = tf.tidy(() => (model.predict(xs.slice(start, size)) as tf.Tensor).dataSync());
     out.set(probs, start * 10);
+    onChunk?.();
   }
   return out;
 }
