@@ -13,6 +13,8 @@ import { trusted } from './trust';
 import { TrainingSession } from './training-session';
 
 let session: TrainingSession | undefined;
+/** Owns the predictor process, which deactivate ends too. */
+let activeDashboard: Dashboard | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('MNIST', { log: true });
@@ -24,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     openRun: () => void vscode.commands.executeCommand('mnist.openRun'),
     createConfig: () => void vscode.commands.executeCommand('mnist.createConfig'),
   }, log);
+  activeDashboard = dashboard;
 
   context.subscriptions.push(
     log,
@@ -46,9 +49,14 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRunHistory(context, s, dashboard, log);
 }
 
-export function deactivate(): void {
-  session?.dispose();
+/** Window closing: no trainer or predictor process outlives the extension host. */
+export async function deactivate(): Promise<void> {
+  const s = session;
   session = undefined;
+  activeDashboard?.dispose();
+  activeDashboard = undefined;
+  await s?.shutdown();
+  s?.dispose();
 }
 
 const CONFIG_GLOB = '**/{mnist.config.json,*.mnist.config.json}';

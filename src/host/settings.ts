@@ -8,7 +8,12 @@ export interface Settings {
   dataCacheFolder: string;
   mirrors: string[] | undefined;
   defaultBackend: BackendName;
+  /** ms without any trainer event before the run is taken as hung; 0: never. */
+  trainerTimeoutMs: number;
 }
+
+/** Five minutes: the longest silence measured is about 8 s (a CNN's test-set evaluation, before it sent heartbeats). */
+export const DEFAULT_TRAINER_TIMEOUT_S = 300;
 
 /**
  * Settings that name where the extension writes or downloads from. In an untrusted workspace only the
@@ -60,5 +65,11 @@ export function readSettings(folder: vscode.WorkspaceFolder, globalStorage: vsco
     dataCacheFolder: cache ? resolveOutputFolder('mnist.dataCacheFolder', cache, root, folder.name) : path.join(globalStorage.fsPath, 'datasets'),
     mirrors: mirror ? [mirror] : undefined,
     defaultBackend: c.get<BackendName>('defaultBackend') ?? 'auto',
+    trainerTimeoutMs: trainerTimeoutMs(c.get<number>('trainerTimeout')),
   };
+}
+
+function trainerTimeoutMs(seconds: number | undefined): number {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return DEFAULT_TRAINER_TIMEOUT_S * 1000;
+  return seconds * 1000;
 }

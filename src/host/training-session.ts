@@ -40,6 +40,10 @@ export interface StartOptions {
 }
 
 const PROGRESS_PERCENT_STEP = 1;
+/** How long Stop (before a new run) waits for the trainer to finish its batch and save. */
+const STOP_GRACE_MS = 15_000;
+/** VS Code gives an async deactivate at most 5 s before the extension host exits; stay inside it. */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 /** Whether this attempt's `done` has arrived (a resumed run's log has the earlier attempts' too). */
 function ended(run: LiveRun): boolean {
@@ -220,7 +224,7 @@ export class TrainingSession implements vscode.Disposable {
       ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
       nativeBackendDir: nativeBackendDir(this.context),
       ...(options.resumeDir ? { resume: true } : {}),
-    });
+    }, { silenceTimeoutMs: settings.trainerTimeoutMs });
     this.setState('training');
     this.log.info(`${options.resumeDir ? 'Resuming run' : 'Run'} ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
     this.onRunStartEmitter.fire(run);
@@ -245,9 +249,28 @@ export class TrainingSession implements vscode.Disposable {
     const trainer = this.trainer;
     if (!trainer) return;
     this.stop();
-    const timer = setTimeout(() => trainer.kill(), 15_000);
+    await this.killAfter(trainer, STOP_GRACE_MS);
+  }
+
+  /** Waits up to `ms` for the trainer to end by itself, then kills it; resolves once it is gone. */
+  private async killAfter(trainer: TrainerProcess, ms: number): Promise<void> {
+    const timer = setTimeout(
+      () => trainer.kill('SIGKILL', { message: `The trainer did not stop within ${ms / 1000} s, so it was ended.`, hint: 'Training again starts a new run.' }),
+      ms,
+    );
     await trainer.exited;
     clearTimeout(timer);
+  }
+
+  /**
+   * Window closing (deactivate): asks the trainer to stop, so the run is kept as cancelled with
+   * its model, and kills it if it has not ended within 2 s. Resolves when no trainer is left.
+   */
+  async shutdown(): Promise<void> {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    trainer.stop();
+    await this.killAfter(trainer, SHUTDOWN_GRACE_MS);
   }
 
   private onTrainerEvent(run: LiveRun, event: TrainerEvent): void {
