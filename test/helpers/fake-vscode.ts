@@ -447,31 +447,6 @@ export const fakeVscode = {
   },
 };
 
-// Enough more for extension.ts's activate() to run, so deactivate can be tested on what it wired.
-const noop = () => ({ dispose: () => undefined });
-const noEvent = new EventEmitter<unknown>().event;
-Object.assign(fakeVscode, {
-  CodeActionKind: { QuickFix: { value: 'quickfix', contains: () => true } },
-  DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
-  languages: {
-    createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, clear: () => undefined, dispose: () => undefined }),
-    registerCodeActionsProvider: noop,
-    registerCodeLensProvider: noop,
-  },
-});
-Object.assign(fakeVscode.window, {
-  activeTextEditor: undefined,
-  registerWebviewViewProvider: noop,
-  createStatusBarItem: () => ({ text: '', show: () => undefined, hide: () => undefined, dispose: () => undefined }),
-});
-Object.assign(fakeVscode.workspace, {
-  textDocuments: [],
-  onDidOpenTextDocument: noEvent,
-  onDidSaveTextDocument: noEvent,
-  onDidChangeTextDocument: noEvent,
-  onDidCloseTextDocument: noEvent,
-});
-
 /** Makes `require('vscode')` (and `import … from 'vscode'`) return the fake, for this process. */
 export function installFakeVscode(): void {
   const m = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
