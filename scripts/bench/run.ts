@@ -33,14 +33,15 @@ const FASHION = '/usr/share/datasets/fashion-mnist';
 const CHROMIUM = process.env.MNIST_E2E_CHROMIUM || '/usr/bin/chromium';
 const WARMUP = 0.1; // fraction of an epoch's batches (at least 3) left out of the timing
 
-/** wasm2: wasm with MNIST_WASM_THREADS=2 (the threaded build, opt-in; see src/trainer/kernels/threads.ts). */
+/** wasm: one thread (MNIST_WASM_THREADS=1); wasm2: two (the threaded build, the CNN's default on 2+ cores; see src/trainer/kernels/threads.ts). */
 type Backend = 'wasm' | 'wasm2' | 'cpu' | 'tensorflow';
 interface Case { preset: PresetName; batch: number; backend: Backend }
 
 const HELP = `usage: node --import tsx scripts/bench/run.ts [options]
   --reps N            repetitions per case, each a fresh trainer process (default 3)
   --cases LIST        e.g. mlp:32:wasm,cnn:128:wasm2 (default: every preset × backend the issue asks for;
-                      wasm2 is wasm with MNIST_WASM_THREADS=2, the threaded build)
+                      wasm is one thread, wasm2 is MNIST_WASM_THREADS=2, the threaded build that
+                      models with convolutions get by default on 2+ cores)
   --data 10k|sample|DIR   training data (default: ../shared/datasets/mnist-10k if present, else the bundled sample)
   --json FILE         also write the results as JSON
   --no-torch          skip PyTorch     --no-fashion   skip the full-size Fashion-MNIST epoch
@@ -142,9 +143,9 @@ function defaultCases(notes: string[]): Case[] {
   for (const [preset, batch] of [['mlp', 32], ['mlp-dropout', 32], ['cnn', 32], ['cnn', 128]] as const) {
     for (const backend of backends) if (!(preset === 'cnn' && backend === 'cpu')) cases.push({ preset, batch, backend });
   }
-  // The threaded wasm build is opt-in (it does not pay on a busy 2-core machine); measure it where it could.
+  // The threaded wasm build: the default for models with convolutions on 2+ cores.
   cases.push({ preset: 'cnn', batch: 128, backend: 'wasm2' });
-  notes.push('wasm2: wasm with MNIST_WASM_THREADS=2 (its threaded build; opt-in, CNN only).');
+  notes.push('wasm: MNIST_WASM_THREADS=1; wasm2: MNIST_WASM_THREADS=2 (the threaded build, the default for CNNs on 2+ cores).');
   return cases;
 }
 
@@ -437,7 +438,7 @@ async function main(): Promise<void> {
 
   const fashion: ReturnType<typeof fashionRow>[] = [];
   if (o.fashion && existsSync(join(FASHION, 'train-images-idx3-ubyte.gz'))) {
-    for (const c of [{ preset: 'mlp', batch: 32, backend: 'wasm' }, { preset: 'cnn', batch: 128, backend: 'wasm' }] as Case[]) {
+    for (const c of [{ preset: 'mlp', batch: 32, backend: 'wasm' }, { preset: 'cnn', batch: 128, backend: 'wasm2' }] as Case[]) {
       if (o.cases && !o.cases.some((x) => x.preset === c.preset && x.batch === c.batch && x.backend === c.backend)) continue;
       const r = await trainOnce(c, { dataset: 'fashion-mnist', data: { dir: null, validationSplit: 0.2 } }, runsDir, { profile: null, timeoutS: o.fashionTimeout });
       const t = torchVersion ? torchRuns(c.preset, c.batch, FASHION, 1, o.fashionTimeout) : null;

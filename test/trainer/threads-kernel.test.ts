@@ -5,7 +5,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyDefaults } from '../../src/shared/config';
@@ -92,11 +92,14 @@ if (CHILD) {
     assert.ok(r.relativeError < 1e-4, `relative error ${r.relativeError}`);
   });
 
-  test('threads are opt-in (MNIST_WASM_THREADS), for models with convolutions on wasm or auto', () => {
+  test('two threads by default where there are two cores (MNIST_WASM_THREADS overrides), for models with convolutions on wasm or auto', () => {
     const threaded = () => (tf.findBackendFactory('wasm') as { threaded?: boolean } | null)?.threaded === true;
-    assert.equal(wasmThreadsWanted({}), 1);
-    assert.equal(wasmThreadsWanted({ MNIST_WASM_THREADS: '2' }), 2);
-    assert.equal(wasmThreadsWanted({ MNIST_WASM_THREADS: 'many' }), 1);
+    assert.equal(wasmThreadsWanted({}, 2), 2);
+    assert.equal(wasmThreadsWanted({}, 16), 2);
+    assert.equal(wasmThreadsWanted({}, 1), 1);
+    assert.equal(wasmThreadsWanted({ MNIST_WASM_THREADS: '1' }, 2), 1);
+    assert.equal(wasmThreadsWanted({ MNIST_WASM_THREADS: '3' }, 2), 3);
+    assert.equal(wasmThreadsWanted({ MNIST_WASM_THREADS: 'many' }, 2), 2);
     const cnn = applyDefaults({ model: { preset: 'cnn' }, backend: 'auto' });
     prepareWasmThreads(cnn, defaultWasmDir(), 1);
     assert.equal(threaded(), false, 'one thread asked for');
@@ -146,10 +149,10 @@ if (CHILD) {
     return ready;
   }
 
-  test('the trainer bundle trains a conv model on one thread by default, on two with MNIST_WASM_THREADS=2', async () => {
-    const single = await trainConv({});
+  test('the trainer bundle trains a conv model on two threads by default (two cores), on one with MNIST_WASM_THREADS=1', async () => {
+    const byDefault = await trainConv({});
+    assert.equal(byDefault.threads, Math.min(2, availableParallelism()), byDefault.reason);
+    const single = await trainConv({ MNIST_WASM_THREADS: '1' });
     assert.equal(single.threads, 1, single.reason);
-    const two = await trainConv({ MNIST_WASM_THREADS: '2' });
-    assert.equal(two.threads, 2, two.reason);
   });
 }

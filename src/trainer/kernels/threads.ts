@@ -7,8 +7,8 @@
 // things differ from a browser: the build sizes its pool as (logical cores / 2) and so gives a
 // 2-core machine one thread, which the core count it is told corrects; and the idle workers it
 // starts (8) are ended, and the pool's own are unref'd so they never keep Node alive.
-// It works (both threads compute, results equal the single-threaded build's), but it is opt-in:
-// see prepareWasmThreads for the figures.
+// Both threads compute and the results equal the single-threaded build's; see prepareWasmThreads
+// for when it is used and the figures.
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import threadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
@@ -39,14 +39,14 @@ let status: ThreadedWasmStatus | undefined;
 export const threadedWasmStatus = (): ThreadedWasmStatus | undefined => status;
 
 /**
- * Before the backend starts: with MNIST_WASM_THREADS=N (N ≥ 2), models with convolutions get
- * the threaded build with N threads. Off by default, because here it does not pay:
- * - on this 2-core machine shared with other jobs, two busy threads got ~1.1 cores, and the CNN
- *   step at batch 128 took 157-175 ms on two threads against 128-154 ms on one;
- * - every kernel hands work to the pool and waits for it (~0.1 ms each), which dense-only
- *   models (~130 small kernels per batch) never win back: the MLP b32 step took 14-22 ms on two
- *   threads against 3-5 ms on one, so they stay single-threaded even when asked.
- * `npm run bench` measures the CNN both ways (backend "wasm2"), for machines with idle cores.
+ * Before the backend starts: models with convolutions on wasm or auto get the threaded build
+ * with two threads where there are two cores (MNIST_WASM_THREADS=N overrides; 1 turns it off).
+ * On an idle 2-core machine the CNN at batch 128 trained at 2,205 samples/s on two threads
+ * against 1,470 on one (npm run bench, medians of 3, load 2). It does not pay when the other core
+ * is busy (157-175 ms a step against 128-154 ms on one thread, measured beside other jobs), nor
+ * for dense-only models: every kernel hands work to the pool and waits (~0.1 ms each), which
+ * ~130 small kernels a batch never win back (MLP b32 step 14-22 ms against 3-5 ms), so those stay
+ * single-threaded even when asked.
  */
 export function prepareWasmThreads(config: Pick<MnistConfig, 'backend' | 'model'>, wasmDir: string, threads = wasmThreadsWanted()): void {
   if (threads <= 1) return;
@@ -55,10 +55,10 @@ export function prepareWasmThreads(config: Pick<MnistConfig, 'backend' | 'model'
   registerThreadedWasm(wasmDir, threads);
 }
 
-/** MNIST_WASM_THREADS (an integer ≥ 1), else 1. */
-export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env): number {
+/** MNIST_WASM_THREADS (an integer ≥ 1), else two threads where there are two cores. */
+export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const asked = Number(env.MNIST_WASM_THREADS);
-  return Number.isInteger(asked) && asked >= 1 ? asked : 1;
+  return Number.isInteger(asked) && asked >= 1 ? asked : Math.min(2, cores);
 }
 
 /**
