@@ -178,7 +178,8 @@ export class TrainingSession implements vscode.Disposable {
       void vscode.window.showErrorMessage(`MNIST: "${name}" cannot be resumed: ${errors[0] ? formatIssue(errors[0], path.join(runDir, 'config.json')) : 'its config.json is not a config'}`);
       return undefined;
     }
-    return this.launch(config, readSettings(folder, this.context.globalStorageUri), { resumeDir: runDir });
+    const settings = this.settings(folder);
+    return settings ? this.launch(config, settings, { resumeDir: runDir }) : undefined;
   }
 
   private launch(config: MnistConfig, settings: Settings, options: StartOptions = {}): LiveRun | undefined {
