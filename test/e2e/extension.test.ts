@@ -71,12 +71,26 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
   }
 
-  /** Opens the suggest widget and waits until it lists every label in `expected` (its list is virtualized: filter first). */
+  /**
+   * Opens the suggest widget and waits until it lists every label in `expected` (its list is
+   * virtualized: filter first). An open widget keeps the items it opened with, and VS Code's JSON
+   * service may get the extension's schema association a moment after the editor opens (then it
+   * offers only "$schema"), so the widget is opened again until the labels show or 30 s pass.
+   */
   async function expectSuggestions(expected: string[]): Promise<void> {
-    await page.keyboard.press('Control+Space');
     const widget = page.locator('.suggest-widget');
-    for (const label of expected) {
-      await widget.locator('.monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible' });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await page.keyboard.press('Control+Space');
+      try {
+        for (const label of expected) {
+          await widget.locator('.monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 3_000 });
+        }
+        break;
+      } catch (err) {
+        await page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw err;
+      }
     }
     await page.keyboard.press('Escape');
   }
