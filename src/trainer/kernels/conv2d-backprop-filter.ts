@@ -6,9 +6,9 @@
 // That conv is slow, though: XNNPACK repacks its huge "filter" (dy) on every call, and its long
 // reduction (b·oh·ow) streams through memory. Where the channel counts allow, a direct SIMD loop
 // (simd.wat) does it instead, one image at a time so x and dy stay in cache.
-import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
+import { nhwcConvInfo } from './conv2d';
 import { run } from './heap';
 import { simdHelper, simdKernels } from './simd';
 
@@ -33,16 +33,7 @@ export const conv2dBackpropFilterWasm: KernelFunc = ({ inputs, attrs, backend })
     throw new Error(`Conv2DBackpropFilter expects rank-4 x and dy, got [${x.shape}] and [${dy.shape}].`);
   }
 
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = nhwcConvInfo(x.shape as [number, number, number, number], filterShape, strides, pad, dimRoundingMode);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const expected = [batchSize, outHeight, outWidth, outChannels];

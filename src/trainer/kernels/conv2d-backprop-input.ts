@@ -3,8 +3,8 @@
 //   dx[b,iy,ix,c] = Σ_{ky,kx,o} dy[b, iy + padTop − ky, ix + padLeft − kx, o] · W[ky,kx,c,o]
 // i.e. dy padded by (k − 1 − pad) convolved with W rotated 180° and its in/out channels swapped.
 // Other cases (strides > 1, NCHW, padding wider than the filter) go to the original kernel.
-import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
+import { nhwcConvInfo } from './conv2d';
 import { run } from './heap';
 
 /** Wraps wasm's own kernel: the fast path where it applies, `original` elsewhere. */
@@ -13,16 +13,7 @@ export function conv2dBackpropInputWasm(original: KernelFunc): KernelFunc {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as Conv2DBackpropInputAttrs;
     if ((dataFormat != null && dataFormat !== 'NHWC') || dy.shape.length !== 4) return original(args);
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = nhwcConvInfo(inputShape, filter.shape as [number, number, number, number], strides, pad, dimRoundingMode);
     const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth } = info;
     const top = filterHeight - 1 - info.padInfo.top;
     const left = filterWidth - 1 - info.padInfo.left;

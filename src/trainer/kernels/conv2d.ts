@@ -11,6 +11,19 @@ import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { run, withTemps } from './heap';
 import { simdHelper, simdKernels } from './simd';
 
+type Shape4 = [number, number, number, number];
+
+/** tfjs's conv geometry for an NHWC input and HWIO filter, dilation 1: what our three conv kernels share. */
+export function nhwcConvInfo(
+  xShape: Shape4,
+  filterShape: Shape4,
+  strides: Conv2DAttrs['strides'],
+  pad: Conv2DAttrs['pad'],
+  dimRoundingMode: Conv2DAttrs['dimRoundingMode'],
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+}
+
 type Rest = [number, number, number, number, number, number, number, number, number, number];
 
 /** Off: always wasm's own (for scripts/bench/conv-flops.ts to compare the two). */
@@ -27,16 +40,7 @@ export function conv2dWasm(original: KernelFunc): KernelFunc {
     if (!simd || dilated || (dataFormat != null && dataFormat !== 'NHWC') || x.shape.length !== 4 || x.dtype !== 'float32') {
       return original(args);
     }
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = nhwcConvInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, pad, dimRoundingMode);
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
     const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
     // Fewer than 8 values per filter row makes the inner loop mostly overhead (a first layer's 3×1).
