@@ -8,8 +8,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type MnistConfigInput, type PresetName, applyDefaults } from '../../src/shared/config';
 import type { BatchEvent, TrainerEvent } from '../../src/shared/protocol';
-import { TrainerProcess } from '../../src/trainer/client';
-import { createRunDir } from '../../src/trainer/run-folder';
+import { TrainerProcess } from '../../src/node/processes/trainer-client';
+import { createRunDir } from '../../src/node/runs/run-folder';
 import {
   type ExtensionFigures,
   type Row,

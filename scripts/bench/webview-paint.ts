@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { makeNonce, renderWebviewHtml } from '../../src/host/webview-html';
+import { makeNonce, renderWebviewHtml } from '../../src/host/panels/webview-html';
 
 const DIST = resolve(__dirname, '..', '..', 'dist');
 

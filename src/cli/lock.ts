@@ -1,5 +1,5 @@
 // The runs folder's lock for a CLI run or sweep (src/trainer/run-lock.ts).
-import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../trainer/run-lock';
+import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../node/runs/run-lock';
 import { UsageError } from './args';
 
 /**

@@ -1,7 +1,7 @@
 // mnist-train report RUN_DIR... | --sweep ID: writes a Markdown report with SVG curves into reports/.
 import { resolve } from 'node:path';
-import { locationFrom, readRunsForReport, ReportError, writeReport, type WrittenReport } from '../trainer/report-files';
-import { listRunRecords } from '../trainer/run-history';
+import { locationFrom, readRunsForReport, ReportError, writeReport, type WrittenReport } from '../node/runs/report-files';
+import { listRunRecords } from '../node/runs/run-listing';
 import { UsageError } from './args';
 
 export const REPORT_USAGE = `Usage: mnist-train report RUN_DIR... [--out DIR]

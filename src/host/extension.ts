@@ -1,16 +1,16 @@
 // Activation: wiring only. Each piece lives in its own module.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AugmentPreviewPanel } from './augment-preview';
+import { AugmentPreviewPanel } from './panels/augment-preview';
 import { registerConfigEditing } from './config-editing';
-import { Dashboard } from './dashboard';
+import { Dashboard } from './panels/dashboard';
 import { installNativeBackendCommand } from './native-backend';
-import { registerRunHistory } from './run-history';
-import { RunStore } from './run-store';
+import { registerRunHistory } from './runs/run-commands';
+import { RunStore } from '../node/runs/run-store';
 import { readSettings } from './settings';
-import { createStatusBar } from './status-bar';
+import { createStatusBar } from './session/status-bar';
 import { trusted } from './trust';
-import { TrainingSession } from './training-session';
+import { TrainingSession } from './session/training-session';
 
 let session: TrainingSession | undefined;
 /** Owns the predictor process, which deactivate ends too. */

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { NATIVE_BACKEND_FOLDER, type NativePackage, installedNativePackage } from '../trainer/native-backend-dir';
+import { NATIVE_BACKEND_FOLDER, type NativePackage, installedNativePackage } from '../node/native-backend-dir';
 
 interface Context {
   globalStorageUri: vscode.Uri;

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { startSimdHelper } from './kernels/simd';
 import { registerWasmKernels } from './kernels/wasm';
-import { installedNativePackage } from './native-backend-dir';
+import { installedNativePackage } from '../node/native-backend-dir';
 
 export type BackendKind = 'tensorflow' | 'wasm' | 'cpu';
 

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunFolderWriteError } from './run-folder';
-import { CHECKPOINTS_DIR, type CheckpointState, type WeightSpec, pruneCheckpoints } from './resume';
+import { RunFolderWriteError } from '../node/runs/run-folder';
+import { CHECKPOINTS_DIR, type CheckpointState, type WeightSpec, pruneCheckpoints } from '../node/runs/resume';
 
 interface Named {
   name: string;

@@ -12,7 +12,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { saveModel } from './model-io';
 import { Mulberry32 } from '../shared/prng';
 import { mathRandomState, restoreMathRandom } from './random';
-import { BEST_MODEL_DIR, type CheckpointState, type EpochBody } from './resume';
+import { BEST_MODEL_DIR, type CheckpointState, type EpochBody } from '../node/runs/resume';
 import type { EpochResult, TrainingData } from './train';
 
 /** Why the fit ends before its last epoch; the first one set wins. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { RunFolderWriteError } from './run-folder';
+import { RunFolderWriteError } from '../node/runs/run-folder';
 import { join } from 'node:path';
 
 /**

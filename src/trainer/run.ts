@@ -9,17 +9,17 @@ import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody
 import { summarizeRun } from '../shared/summary';
 import { checkModel, formatIssue } from '../shared/validate';
 import { BackendError, defaultWasmDir, initBackend } from './backend';
-import { type Dataset, DataError, loadDataset } from './data/datasets';
+import { type Dataset, DataError, loadDataset } from '../node/data/datasets';
 import { DEFAULT_CONFIG, IMAGE_SHAPE, type MnistConfig, NUM_CLASSES } from '../shared/config';
 import { buildModel, summarizeModel } from './model';
 import { saveModel } from './model-io';
-import { configHash, datasetChecksums } from './provenance';
+import { configHash, datasetChecksums } from '../node/runs/provenance';
 import { seedMathRandom } from './random';
 import { prepareWasmThreads, threadedWasmStatus } from './kernels/threads';
 import { augmentedDataset } from './augment';
 import { FitControl } from './fit-control';
-import { type ResumePlan, prepareResume, pruneCheckpoints } from './resume';
-import { RUN_FILES, RunFolderWriteError, appendEvent, readEvents, writeSummary } from './run-folder';
+import { type ResumePlan, prepareResume, pruneCheckpoints } from '../node/runs/resume';
+import { RUN_FILES, RunFolderWriteError, appendEvent, readEvents, writeSummary } from '../node/runs/run-folder';
 import { type TrainingData, predictProbabilities, train } from './train';
 
 export interface RunControl {

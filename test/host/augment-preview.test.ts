@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { AugmentPreviewMessage } from '../../src/shared/protocol';
 import { decodeDigit } from '../../src/shared/digits';
-import { loadDataset } from '../../src/trainer/data/datasets';
+import { loadDataset } from '../../src/node/data/datasets';
 import { ensureSample } from '../helpers/datasets';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { hasMnist10k, MNIST_10K_ABSENT, mnist10kDir, repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { AugmentPreviewPanel } = require('../../src/host/augment-preview') as typeof import('../../src/host/augment-preview');
+const { AugmentPreviewPanel } = require('../../src/host/panels/augment-preview') as typeof import('../../src/host/panels/augment-preview');
 
 let root: string;
 

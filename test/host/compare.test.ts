@@ -10,8 +10,8 @@ import { type FakeTreeView, Uri, fakeVscode, installFakeVscode, ui } from '../he
 import { repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { registerRunHistory } = require('../../src/host/run-history') as typeof import('../../src/host/run-history');
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 const RECORDED = join(repoRoot, 'test', 'fixtures', 'run-history');
 let root: string;

@@ -14,7 +14,7 @@ import { repoRoot } from '../helpers/paths';
 import { childProcesses, isGone, productChildren } from '../helpers/processes';
 
 installFakeVscode();
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import type { RunSummary, TrainerEvent } from '../../src/shared/protocol';
-import { readEvents } from '../../src/trainer/run-folder';
+import { readEvents } from '../../src/node/runs/run-folder';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
 import { childProcesses, isGone, productChildren, waitGone } from '../helpers/processes';
 
 installFakeVscode();
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 let root: string;
 

@@ -16,7 +16,7 @@ import { repoRoot } from '../helpers/paths';
 
 installFakeVscode();
 const native = require('../../src/host/native-backend') as typeof import('../../src/host/native-backend');
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 const TFJS_VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@tensorflow/tfjs'];
 const LIBTENSORFLOW_URL = 'https://storage.googleapis.com/tensorflow/libtensorflow/libtensorflow-cpu-linux-x86_64-2.9.1.tar.gz';

@@ -7,15 +7,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunSummary, TrainerEvent } from '../../src/shared/protocol';
 import { canonicalJson } from '../../src/shared/provenance';
-import { loadDataset } from '../../src/trainer/data/datasets';
-import { sha256 } from '../../src/trainer/provenance';
+import { loadDataset } from '../../src/node/data/datasets';
+import { sha256 } from '../../src/node/runs/provenance';
 import { type FakeTreeView, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { cliBundle, repoRoot } from '../helpers/paths';
 import { SAMPLE_DIR } from '../helpers/datasets';
 
 installFakeVscode();
-const { registerRunHistory, reproduceRun } = require('../../src/host/run-history') as typeof import('../../src/host/run-history');
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { registerRunHistory, reproduceRun } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 test('every run records seed, backend, tfjs, config hash and dataset checksums; Reproduce Run trains again and says the metrics match', async () => {
   const root = mkdtempSync(join(tmpdir(), 'ws-'));

@@ -12,9 +12,9 @@ import { type FakeTreeView, type TreeItem, Uri, fakeVscode, installFakeVscode, u
 import { repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { registerRunHistory } = require('../../src/host/run-history') as typeof import('../../src/host/run-history');
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
-const { Dashboard } = require('../../src/host/dashboard') as typeof import('../../src/host/dashboard');
+const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
+const { Dashboard } = require('../../src/host/panels/dashboard') as typeof import('../../src/host/panels/dashboard');
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 let root: string;

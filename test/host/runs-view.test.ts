@@ -11,8 +11,8 @@ import { type FakeTreeView, MarkdownString, type ThemeIcon, type TreeItem, Uri, 
 import { cliBundle, repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { registerRunHistory } = require('../../src/host/run-history') as typeof import('../../src/host/run-history');
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 const RECORDED = join(repoRoot, 'test', 'fixtures', 'run-history');
 let root: string;

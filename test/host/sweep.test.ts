@@ -9,8 +9,8 @@ import { type FakeTreeView, type TreeItem, Uri, fakeVscode, installFakeVscode, u
 import { repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { registerRunHistory } = require('../../src/host/run-history') as typeof import('../../src/host/run-history');
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 let root: string;
 

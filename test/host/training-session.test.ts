@@ -10,7 +10,7 @@ import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 let root: string;
 let configUri: Uri;

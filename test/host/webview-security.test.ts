@@ -52,10 +52,10 @@ function runs(): RunRecord[] {
 
 /** Every webview the extension makes, and how a user opens it. A new one goes here. */
 const WEBVIEWS: { name: string; source: string; script: string; open(): Promise<FakePanel> }[] = [
-  { name: 'Dashboard (sidebar view)', source: 'src/host/dashboard.ts', script: 'webview.js', open: async () => resolveWebviewView('mnist.trainingView') },
+  { name: 'Dashboard (sidebar view)', source: 'src/host/panels/dashboard.ts', script: 'webview.js', open: async () => resolveWebviewView('mnist.trainingView') },
   {
     name: 'Dashboard (editor panel)',
-    source: 'src/host/dashboard.ts',
+    source: 'src/host/panels/dashboard.ts',
     script: 'webview.js',
     open: async () => {
       await fakeVscode.commands.executeCommand('mnist.showPanel');
@@ -64,7 +64,7 @@ const WEBVIEWS: { name: string; source: string; script: string; open(): Promise<
   },
   {
     name: 'Compare Runs panel',
-    source: 'src/host/compare-panel.ts',
+    source: 'src/host/panels/compare-panel.ts',
     script: 'compare.js',
     open: async () => {
       const [a, b] = runs();
@@ -74,7 +74,7 @@ const WEBVIEWS: { name: string; source: string; script: string; open(): Promise<
   },
   {
     name: 'Augmentation Preview panel',
-    source: 'src/host/augment-preview.ts',
+    source: 'src/host/panels/augment-preview.ts',
     script: 'augment.js',
     open: async () => {
       await fakeVscode.commands.executeCommand('mnist.previewAugmentation');

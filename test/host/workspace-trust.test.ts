@@ -15,7 +15,7 @@ installFakeVscode();
 const extension = require('../../src/host/extension') as typeof import('../../src/host/extension');
 const { resolveOutputFolder, SettingError } = require('../../src/host/settings') as typeof import('../../src/host/settings');
 const { parseRunMeta } = require('../../src/shared/run-record') as typeof import('../../src/shared/run-record');
-const { writeReport, readRunsForReport, ReportError } = require('../../src/trainer/report-files') as typeof import('../../src/trainer/report-files');
+const { writeReport, readRunsForReport, ReportError } = require('../../src/node/runs/report-files') as typeof import('../../src/node/runs/report-files');
 
 const RECORDED = join(repoRoot, 'test', 'fixtures', 'run-history');
 const MLP_RUN = '2026-11-26_13-16-54_mlp';

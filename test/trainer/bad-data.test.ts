@@ -10,9 +10,9 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DataError } from '../../src/trainer/data/idx';
-import { type RemoteFile, checkFile, downloadFiles } from '../../src/trainer/data/download';
-import { listRunRecords } from '../../src/trainer/run-history';
+import { DataError } from '../../src/node/data/idx';
+import { type RemoteFile, checkFile, downloadFiles } from '../../src/node/data/download';
+import { listRunRecords } from '../../src/node/runs/run-listing';
 import { type CliResult, runCli } from '../helpers/cli';
 import { type Reply, startMirrorServer } from '../helpers/idx-server';
 import { cliBundle, distDir } from '../helpers/paths';

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PredictorClient, savedModelDir } from '../../src/host/predictor';
+import { PredictorClient, savedModelDir } from '../../src/node/processes/predictor-client';
 import type { DatasetEvent, EvaluationEvent, SamplesEvent, TrainerEvent } from '../../src/shared/protocol';
 import { Predictor } from '../../src/trainer/predictor';
 import { inputForRequest, toMnistInput } from '../../webview/preprocess';

@@ -10,11 +10,11 @@ import { before, test } from 'node:test';
 import { type MnistConfig, type MnistConfigInput, applyDefaults } from '../../src/shared/config';
 import type { EpochEvent, RunSummary, TrainerEvent } from '../../src/shared/protocol';
 import { earlyStoppingState, learningRateAt } from '../../src/shared/schedule';
-import { TrainerProcess } from '../../src/trainer/client';
-import { type Dataset, loadDataset } from '../../src/trainer/data/datasets';
+import { TrainerProcess } from '../../src/node/processes/trainer-client';
+import { type Dataset, loadDataset } from '../../src/node/data/datasets';
 import { loadModel } from '../../src/trainer/model-io';
-import { latestCheckpoint, resumeProblem } from '../../src/trainer/resume';
-import { createRunDir, readEvents } from '../../src/trainer/run-folder';
+import { latestCheckpoint, resumeProblem } from '../../src/node/runs/resume';
+import { createRunDir, readEvents } from '../../src/node/runs/run-folder';
 import { ensureSample } from '../helpers/datasets';
 import { trainerBundle } from '../helpers/paths';
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { applyDefaults } from '../../src/shared/config';
-import { TrainerProcess } from '../../src/trainer/client';
-import { createRunDir, readEvents } from '../../src/trainer/run-folder';
-import { listRunRecords, readRunRecord } from '../../src/trainer/run-history';
+import { TrainerProcess } from '../../src/node/processes/trainer-client';
+import { createRunDir, readEvents } from '../../src/node/runs/run-folder';
+import { listRunRecords, readRunRecord } from '../../src/node/runs/run-listing';
 import { trainerBundle } from '../helpers/paths';
 
 /** model/ is whole: model.json parses and weights.bin holds every byte its manifest lists. */

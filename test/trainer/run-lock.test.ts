@@ -6,13 +6,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { LOCK_FILE, type LockOwner, RunsFolderBusy, acquireRunsLock, processStartTicks } from '../../src/trainer/run-lock';
+import { LOCK_FILE, type LockOwner, RunsFolderBusy, acquireRunsLock, processStartTicks } from '../../src/node/runs/run-lock';
 import { type CliResult, runCli } from '../helpers/cli';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
 
 installFakeVscode();
-const { TrainingSession } = require('../../src/host/training-session') as typeof import('../../src/host/training-session');
+const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 const STARTED = /started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
 

@@ -11,10 +11,10 @@ import { test } from 'node:test';
 import { applyDefaults } from '../../src/shared/config';
 import type { TrainerEvent } from '../../src/shared/protocol';
 import { defaultWasmDir, initBackend } from '../../src/trainer/backend';
-import { TrainerProcess } from '../../src/trainer/client';
+import { TrainerProcess } from '../../src/node/processes/trainer-client';
 import { simdHelper } from '../../src/trainer/kernels/simd';
 import { prepareWasmThreads, registerThreadedWasm, threadedWasmStatus, wasmThreadsWanted } from '../../src/trainer/kernels/threads';
-import { createRunDir } from '../../src/trainer/run-folder';
+import { createRunDir } from '../../src/node/runs/run-folder';
 import { trainerBundle } from '../helpers/paths';
 
 const CHILD = process.env.THREADS_KERNEL_CHILD;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { applyDefaults } from '../../src/shared/config';
 import type { RunSummary, TrainerEvent } from '../../src/shared/protocol';
-import { TrainerProcess, type TrainerProcessOptions } from '../../src/trainer/client';
-import { createRunDir, readEvents } from '../../src/trainer/run-folder';
+import { TrainerProcess, type TrainerProcessOptions } from '../../src/node/processes/trainer-client';
+import { createRunDir, readEvents } from '../../src/node/runs/run-folder';
 import { trainerBundle } from '../helpers/paths';
 import { isGone, productChildren } from '../helpers/processes';
 

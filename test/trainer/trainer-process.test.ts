@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { type MnistConfigInput, applyDefaults } from '../../src/shared/config';
 import type { RunSummary, TrainerEvent } from '../../src/shared/protocol';
-import { TrainerProcess } from '../../src/trainer/client';
+import { TrainerProcess } from '../../src/node/processes/trainer-client';
 import { loadModel } from '../../src/trainer/model-io';
-import { createRunDir, readEvents } from '../../src/trainer/run-folder';
+import { createRunDir, readEvents } from '../../src/node/runs/run-folder';
 import { trainerBundle } from '../helpers/paths';
 
 function startRun(input: MnistConfigInput) {

@@ -7,7 +7,7 @@ import { before, describe, it } from 'node:test';
 import { buildAugmentPreview, describeAugment, pickPreviewDigits, PREVIEW_VERSIONS, type PreviewInput } from '../../src/shared/augment-preview';
 import { AUGMENT_DEFAULTS, type AugmentConfig } from '../../src/shared/config';
 import { decodeDigit } from '../../src/shared/digits';
-import { loadDataset } from '../../src/trainer/data/datasets';
+import { loadDataset } from '../../src/node/data/datasets';
 import type { RunInfo, TrainerEvent } from '../../src/shared/protocol';
 import { runAugmentPreview } from '../../webview/insights';
 import { applyMessage, initialState } from '../../webview/state';

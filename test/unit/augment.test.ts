@@ -6,7 +6,7 @@ import { AugmentScratch, augmentBatch, isIdentity, previewAugmentation } from '.
 import { AUGMENT_DEFAULTS, type AugmentConfig, ELASTIC_DEFAULTS } from '../../src/shared/config';
 import { Mulberry32 } from '../../src/shared/prng';
 import { augmentedBatchData, epochOrder } from '../../src/trainer/augment';
-import { type Dataset, loadDataset } from '../../src/trainer/data/datasets';
+import { type Dataset, loadDataset } from '../../src/node/data/datasets';
 import { ensureSample } from '../helpers/datasets';
 
 const PIXELS = 784;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PRINT_THEME, compareChartOption, compareCurves, compareTable, configEntries } from '../../src/shared/compare';
 import { isFromCompareView } from '../../src/shared/protocol';
-import { readRunRecord } from '../../src/trainer/run-history';
+import { readRunRecord } from '../../src/node/runs/run-listing';
 import { repoRoot } from '../helpers/paths';
 
 const RECORDED = join(repoRoot, 'test', 'fixtures', 'run-history');

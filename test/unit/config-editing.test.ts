@@ -25,7 +25,7 @@ import {
   validateConfigText,
 } from '../../src/shared/validate';
 import { type Analysis, analyzeConfigFile, analyzeConfigText, isConfigFileName } from '../../src/host/config-editing/analyze';
-import { dataDirProbe } from '../../src/trainer/data/data-dir-probe';
+import { dataDirProbe } from '../../src/node/data/data-dir-probe';
 import { KeyedDebouncer } from '../../src/host/config-editing/debounce';
 import { DROPOUT_FIX_RATE, editBetween, type FixKind, quickFixes } from '../../src/host/config-editing/fixes';
 import { lensItems } from '../../src/host/config-editing/lenses';

@@ -14,8 +14,8 @@ import {
   matchIdxFiles,
   type Dataset,
   type LoadOptions,
-} from '../../src/trainer/data/datasets';
-import { DataError } from '../../src/trainer/data/idx';
+} from '../../src/node/data/datasets';
+import { DataError } from '../../src/node/data/idx';
 import { MNIST_10K_DIR, ensureSample, hasMnist10k } from '../helpers/datasets';
 import { startMirrorServer } from '../helpers/idx-server';
 

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { downloadFile, downloadFiles, type DownloadProgress, type RemoteFile } from '../../src/trainer/data/download';
-import { DataError, parseIdx, type IdxImages } from '../../src/trainer/data/idx';
+import { downloadFile, downloadFiles, type DownloadProgress, type RemoteFile } from '../../src/node/data/download';
+import { DataError, parseIdx, type IdxImages } from '../../src/node/data/idx';
 import { ensureSample } from '../helpers/datasets';
 import { startMirrorServer, type MirrorServer } from '../helpers/idx-server';
 

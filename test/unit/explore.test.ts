@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test';
 import { decodeDigit, encodeDigit, fromBase64, pixelRange, toBase64 } from '../../src/shared/digits';
 import { classCounts, datasetOverview, evaluationExamples, EXAMPLES_PER_CELL, MAX_EXAMPLES, topClasses } from '../../src/shared/explore';
 import { evaluatePredictions } from '../../src/shared/metrics';
-import { type Dataset, loadDataset } from '../../src/trainer/data/datasets';
+import { type Dataset, loadDataset } from '../../src/node/data/datasets';
 import { ensureSample, hasMnist10k, MNIST_10K_DIR } from '../helpers/datasets';
 
 let sample: Dataset;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { bestRun, findings, overfittingOnset, parameterEffects } from '../../src/shared/findings';
 import type { RunRecord } from '../../src/shared/run-record';
-import { readRunRecord } from '../../src/trainer/run-history';
+import { readRunRecord } from '../../src/node/runs/run-listing';
 import { repoRoot } from '../helpers/paths';
 
 const RECORDED = join(repoRoot, 'test', 'fixtures', 'run-history');

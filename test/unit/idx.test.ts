@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DataError, checkSameCount, encodeIdx, parseIdx, type IdxImages, type IdxLabels } from '../../src/trainer/data/idx';
+import { DataError, checkSameCount, encodeIdx, parseIdx, type IdxImages, type IdxLabels } from '../../src/node/data/idx';
 import { MNIST_10K_DIR, ensureSample, hasMnist10k } from '../helpers/datasets';
 
 const PIXELS = 784;

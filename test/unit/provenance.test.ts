@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import type { TrainerEvent } from '../../src/shared/protocol';
 import { canonicalJson, compareReproduction, provenanceOf } from '../../src/shared/provenance';
 import type { RunRecord } from '../../src/shared/run-record';
-import { readRunRecord } from '../../src/trainer/run-history';
-import { configHash, sha256 } from '../../src/trainer/provenance';
+import { readRunRecord } from '../../src/node/runs/run-listing';
+import { configHash, sha256 } from '../../src/node/runs/provenance';
 import { repoRoot } from '../helpers/paths';
 
 const cnn = readRunRecord(join(repoRoot, 'test', 'fixtures', 'run-history', 'cnn-3-epochs'), { events: true })!;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { PRINT_THEME, compareChartOption, compareCurves } from '../../src/shared/compare';
 import { mdCell } from '../../src/shared/report';
 import { renderChartSvg } from '../../src/shared/report-svg';
-import { readRunsForReport, writeReport } from '../../src/trainer/report-files';
+import { readRunsForReport, writeReport } from '../../src/node/runs/report-files';
 import { repoRoot } from '../helpers/paths';
 import { assertRowMatchesSummary, assertWellFormedSvg, confusionTable, resultsTable } from '../helpers/report-check';
 

@@ -9,11 +9,11 @@ import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { applyDefaults } from '../../src/shared/config';
 import { summarizeRun } from '../../src/shared/summary';
-import { RunStore } from '../../src/host/run-store';
-import { readRunsForReport } from '../../src/trainer/report-files';
-import { finishAbandonedRun, readEvents, readRunConfig } from '../../src/trainer/run-folder';
-import { listRunRecords, readRunRecord } from '../../src/trainer/run-history';
-import { resumeProblem } from '../../src/trainer/resume';
+import { RunStore } from '../../src/node/runs/run-store';
+import { readRunsForReport } from '../../src/node/runs/report-files';
+import { finishAbandonedRun, readEvents, readRunConfig } from '../../src/node/runs/run-folder';
+import { listRunRecords, readRunRecord } from '../../src/node/runs/run-listing';
+import { resumeProblem } from '../../src/node/runs/resume';
 import { repoRoot } from '../helpers/paths';
 
 const COMPLETED = join(repoRoot, 'test', 'fixtures', 'webview-runs', 'completed');
@@ -114,15 +114,15 @@ describe('a run folder half-written by a crash', () => {
 describe('writers of run folder files (an audit of src/)', () => {
   /** Every direct file write in src/, and why it is safe: the run folder's files are written whole or appended. */
   const ALLOWED: Record<string, string> = {
-    'src/trainer/run-folder.ts': 'writeFileAtomic (temp + rename) and appendEvent (events.jsonl, append-only)',
+    'src/node/runs/run-folder.ts': 'writeFileAtomic (temp + rename) and appendEvent (events.jsonl, append-only)',
     'src/trainer/model-io.ts': 'model/ written into model.tmp-<pid>/, then renamed',
     'src/trainer/checkpoint.ts': 'checkpoints/epoch-N written into .tmp-epoch-N-<pid>/, then renamed',
-    'src/trainer/resume.ts': 'a newline appended to events.jsonl before a resumed run appends',
-    'src/trainer/report-files.ts': 'report SVGs in a new images folder no reader lists until the .md (written atomically) exists',
-    'src/trainer/run-lock.ts': 'the lock: a temp file linked or renamed into place',
+    'src/node/runs/resume.ts': 'a newline appended to events.jsonl before a resumed run appends',
+    'src/node/runs/report-files.ts': 'report SVGs in a new images folder no reader lists until the .md (written atomically) exists',
+    'src/node/runs/run-lock.ts': 'the lock: a temp file linked or renamed into place',
     'src/trainer/kernels/threads.ts': 'scripts for wasm worker threads in a fresh temp folder',
     'src/host/config-editing/create-config.ts': "mnist.config.json through VS Code's file system, after asking",
-    'src/host/dashboard-tools.ts': 'exported charts, to a file the user picked',
+    'src/host/panels/dashboard-tools.ts': 'exported charts, to a file the user picked',
   };
   const WRITES = /\b(writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|openSync)\(|fs\.writeFile\(/;
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { DEFAULT_CONFIG, applyDefaults } from '../../src/shared/config';
 import type { TrainerEvent } from '../../src/shared/protocol';
 import { summarizeRun } from '../../src/shared/summary';
-import { appendEvent, createRunDir, finishAbandonedRun, readEvents, readSummary, runId } from '../../src/trainer/run-folder';
+import { appendEvent, createRunDir, finishAbandonedRun, readEvents, readSummary, runId } from '../../src/node/runs/run-folder';
 
 const config = applyDefaults({ model: { preset: 'cnn' }, training: { epochs: 3 } });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { describeModel } from '../../src/shared/run-record';
-import { listRunRecords, readRunRecord, updateRunMeta } from '../../src/trainer/run-history';
+import { listRunRecords, readRunRecord, updateRunMeta } from '../../src/node/runs/run-listing';
 import { repoRoot } from '../helpers/paths';
 
 const OLD = join(repoRoot, 'test', 'fixtures', 'webview-runs');

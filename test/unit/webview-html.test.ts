@@ -1,7 +1,7 @@
 // The webview's HTML shell: a strict nonce CSP, nothing inline, nothing remote.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeNonce, renderWebviewHtml, type WebviewHtmlOptions } from '../../src/host/webview-html';
+import { makeNonce, renderWebviewHtml, type WebviewHtmlOptions } from '../../src/host/panels/webview-html';
 
 // What VS Code 1.100 passes: cspSource is its CDN-style resource origin.
 const opts: WebviewHtmlOptions = {

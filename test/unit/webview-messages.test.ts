@@ -2,7 +2,7 @@
 // and at most 100 lines a minute per webview.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogLimiter, describeMessage, handleWebviewMessage } from '../../src/host/webview-messages';
+import { LogLimiter, describeMessage, handleWebviewMessage } from '../../src/host/panels/webview-messages';
 import { isFromWebview } from '../../src/shared/protocol';
 
 describe('describeMessage', () => {

@@ -3,7 +3,7 @@
 // host writes an export only where the user chose in the save dialog.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exportBytes, saveExport } from '../../src/host/export';
+import { exportBytes, saveExport } from '../../src/host/panels/export';
 import { type ExportRequest, isFromWebview, isPredictorCommand, MAX_EXPORT_CHARS } from '../../src/shared/protocol';
 
 const pixels = (): number[] => Array.from({ length: 784 }, (_, i) => (i % 29) / 28);

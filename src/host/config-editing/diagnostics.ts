@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ConfigIssue } from '../../shared/validate';
 import { analyzeConfigFile, isConfigFileName } from './analyze';
-import { dataDirProbe } from '../../trainer/data/data-dir-probe';
+import { dataDirProbe } from '../../node/data/data-dir-probe';
 import { KeyedDebouncer } from './debounce';
 
 export const DIAGNOSTIC_SOURCE = 'mnist';

@@ -1,7 +1,7 @@
 // The parent's side of the trainer process, shared by the CLI and the extension host. No tfjs here.
 import { type ChildProcess, fork } from 'node:child_process';
-import type { DoneEvent, StartCommand, TrainerCommand, TrainerEvent } from '../shared/protocol';
-import { finishAbandonedRun } from './run-folder';
+import type { DoneEvent, StartCommand, TrainerCommand, TrainerEvent } from '../../shared/protocol';
+import { finishAbandonedRun } from '../runs/run-folder';
 
 export interface TrainerExit {
   /** The run's final event: the trainer's own, or one written for it if it died. */

@@ -1,21 +1,21 @@
 // Run history in the extension: the Runs view and its commands, registered in one call from activate().
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BACKENDS, type BackendName, type MnistConfigInput } from '../shared/config';
-import { type ReproductionVerdict, compareReproduction } from '../shared/provenance';
-import type { RunRecord } from '../shared/run-record';
-import { describeOutcome } from '../shared/sweep';
-import { RUN_FILES, readEvents } from '../trainer/run-folder';
-import { locationFrom, readRunsForReport, writeReport } from '../trainer/report-files';
-import { readRunConfigJson, readRunRecord, updateRunMeta } from '../trainer/run-history';
-import { ComparePanel } from './compare-panel';
-import type { Dashboard } from './dashboard';
-import { runInfo } from './run-store';
+import { BACKENDS, type BackendName, type MnistConfigInput } from '../../shared/config';
+import { type ReproductionVerdict, compareReproduction } from '../../shared/provenance';
+import type { RunRecord } from '../../shared/run-record';
+import { describeOutcome } from '../../shared/sweep';
+import { RUN_FILES, readEvents } from '../../node/runs/run-folder';
+import { locationFrom, readRunsForReport, writeReport } from '../../node/runs/report-files';
+import { readRunConfigJson, readRunRecord, updateRunMeta } from '../../node/runs/run-listing';
+import { ComparePanel } from '../panels/compare-panel';
+import type { Dashboard } from '../panels/dashboard';
+import { runInfo } from '../../node/runs/run-store';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runs-view';
-import { readSettings } from './settings';
-import { trusted } from './trust';
-import { SweepRunner } from './sweep-runner';
-import type { TrainingSession } from './training-session';
+import { readSettings } from '../settings';
+import { trusted } from '../trust';
+import { SweepRunner } from '../sweeps/sweep-runner';
+import type { TrainingSession } from '../session/training-session';
 
 const RELOAD_DELAY_MS = 400;
 const RESTRICTED_VIEW_MESSAGE = 'Restricted Mode: runs are shown, but training, sweeps and reports wait until you trust this workspace.';

@@ -5,12 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type AugmentPreview, buildAugmentPreview } from '../shared/augment-preview';
-import { applyDefaults, type MnistConfig, type MnistConfigInput } from '../shared/config';
-import { type AugmentPreviewMessage, isFromAugmentView } from '../shared/protocol';
-import { formatIssue, parseConfigText, validateConfigText } from '../shared/validate';
-import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../trainer/data/datasets';
-import { readSettings } from './settings';
+import { type AugmentPreview, buildAugmentPreview } from '../../shared/augment-preview';
+import { applyDefaults, type MnistConfig, type MnistConfigInput } from '../../shared/config';
+import { type AugmentPreviewMessage, isFromAugmentView } from '../../shared/protocol';
+import { formatIssue, parseConfigText, validateConfigText } from '../../shared/validate';
+import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../../node/data/datasets';
+import { readSettings } from '../settings';
 import { LogLimiter, handleWebviewMessage } from './webview-messages';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 

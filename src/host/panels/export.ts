@@ -1,7 +1,7 @@
 // Saving a chart or its data from the dashboard. The webview sends the content; the host asks the
 // user where with a save dialog and writes only the file the user chose. No vscode import, so the
 // rules are tested with plain functions standing in for the dialog and the file system.
-import type { ExportFormat, ExportRequest } from '../shared/protocol';
+import type { ExportFormat, ExportRequest } from '../../shared/protocol';
 
 const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
   png: { 'PNG image': ['png'] },

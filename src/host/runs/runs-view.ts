@@ -1,9 +1,9 @@
 // The Runs tree view: every run folder in the workspace's runs folder, newest first, kept current
 // by a file watcher (CLI runs) and the session's events (the window's own run).
 import * as vscode from 'vscode';
-import { formatDuration } from '../shared/progress';
-import { type RunRecord, durationSeconds } from '../shared/run-record';
-import { listRunRecords } from '../trainer/run-history';
+import { formatDuration } from '../../shared/progress';
+import { type RunRecord, durationSeconds } from '../../shared/run-record';
+import { listRunRecords } from '../../node/runs/run-listing';
 
 export const RUNS_VIEW_ID = 'mnist.runsView';
 

@@ -2,20 +2,20 @@
 // events, and reports progress in the places VS Code users look (notification, status bar, log).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MnistConfig, MnistConfigInput } from '../shared/config';
-import { EtaTracker, formatDuration } from '../shared/progress';
-import type { DoneEvent, RunInfo, TrainerEvent } from '../shared/protocol';
-import type { RunMeta } from '../shared/run-record';
-import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../shared/validate';
-import { TrainerProcess } from '../trainer/client';
-import { resumeProblem } from '../trainer/resume';
-import { createRunDir, readEvents, readRunConfig } from '../trainer/run-folder';
-import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../trainer/run-lock';
-import { updateRunMeta } from '../trainer/run-history';
-import { nativeBackendDir } from './native-backend';
-import { runInfo } from './run-store';
-import { type Settings, SettingError, readSettings } from './settings';
-import { trusted } from './trust';
+import type { MnistConfig, MnistConfigInput } from '../../shared/config';
+import { EtaTracker, formatDuration } from '../../shared/progress';
+import type { DoneEvent, RunInfo, TrainerEvent } from '../../shared/protocol';
+import type { RunMeta } from '../../shared/run-record';
+import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../../shared/validate';
+import { TrainerProcess } from '../../node/processes/trainer-client';
+import { resumeProblem } from '../../node/runs/resume';
+import { createRunDir, readEvents, readRunConfig } from '../../node/runs/run-folder';
+import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../../node/runs/run-lock';
+import { updateRunMeta } from '../../node/runs/run-listing';
+import { nativeBackendDir } from '../native-backend';
+import { runInfo } from '../../node/runs/run-store';
+import { type Settings, SettingError, readSettings } from '../settings';
+import { trusted } from '../trust';
 
 export type SessionState = 'idle' | 'training' | 'stopping';
 

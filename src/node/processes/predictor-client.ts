@@ -3,7 +3,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PredictorCommand, PredictorEvent } from '../shared/protocol';
+import type { PredictorCommand, PredictorEvent } from '../../shared/protocol';
 
 export type PredictResult = { probabilities: number[] } | { error: string };
 

@@ -2,11 +2,11 @@
 // the TrainingSession, with progress (run k of n) in a notification and the Runs view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatIssue, parseConfigText } from '../shared/validate';
-import { type PlannedRun, type SweepOutcome, SweepQueue, describeOutcome, planSweep, sweepId } from '../shared/sweep';
-import type { RunHistoryContext } from './run-history';
-import { type Settings, readSettings } from './settings';
-import { trusted } from './trust';
+import { formatIssue, parseConfigText } from '../../shared/validate';
+import { type PlannedRun, type SweepOutcome, SweepQueue, describeOutcome, planSweep, sweepId } from '../../shared/sweep';
+import type { RunHistoryContext } from '../runs/run-commands';
+import { type Settings, readSettings } from '../settings';
+import { trusted } from '../trust';
 
 const CONFIG_GLOB = '**/{mnist.config.json,*.mnist.config.json}';
 

@@ -6,9 +6,9 @@
 // older ones are removed after the rename.
 import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MnistConfig, Monitor } from '../shared/config';
-import type { EpochEvent, TrainerEvent } from '../shared/protocol';
-import { summarizeRun } from '../shared/summary';
+import type { MnistConfig, Monitor } from '../../shared/config';
+import type { EpochEvent, TrainerEvent } from '../../shared/protocol';
+import { summarizeRun } from '../../shared/summary';
 import { RUN_FILES, readEvents } from './run-folder';
 
 export const CHECKPOINTS_DIR = 'checkpoints';

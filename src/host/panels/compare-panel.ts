@@ -1,9 +1,9 @@
 // Compare Runs: an editor panel overlaying the chosen runs' validation curves above a table of
 // the config values that differ and the results. One panel; comparing again replaces its runs.
 import * as vscode from 'vscode';
-import { compareCurves, compareTable } from '../shared/compare';
-import { type CompareDataMessage, isFromCompareView } from '../shared/protocol';
-import type { RunRecord } from '../shared/run-record';
+import { compareCurves, compareTable } from '../../shared/compare';
+import { type CompareDataMessage, isFromCompareView } from '../../shared/protocol';
+import type { RunRecord } from '../../shared/run-record';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 import { LogLimiter, describeMessage, handleWebviewMessage } from './webview-messages';
 

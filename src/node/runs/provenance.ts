@@ -1,9 +1,9 @@
 // The trainer's part of a run's provenance: hashes it can only compute with the config and data in hand.
 import { createHash } from 'node:crypto';
-import type { MnistConfig } from '../shared/config';
-import type { DatasetChecksums } from '../shared/protocol';
-import { canonicalJson } from '../shared/provenance';
-import type { Dataset } from './data/datasets';
+import type { MnistConfig } from '../../shared/config';
+import type { DatasetChecksums } from '../../shared/protocol';
+import { canonicalJson } from '../../shared/provenance';
+import type { Dataset } from '../data/datasets';
 
 export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');

@@ -2,9 +2,9 @@
 // Each webview says `ready`; the controller answers with the shown run and its events so far, then
 // streams the live ones. The view keeps no state the event log lacks.
 import * as vscode from 'vscode';
-import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFromWebview } from '../shared/protocol';
+import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFromWebview } from '../../shared/protocol';
 import { DashboardTools } from './dashboard-tools';
-import type { TrainingSession } from './training-session';
+import type { TrainingSession } from '../session/training-session';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 import { LogLimiter, handleWebviewMessage } from './webview-messages';
 

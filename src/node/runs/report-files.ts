@@ -2,10 +2,10 @@
 // Node only; shared by `mnist-train report`, `mnist-train --sweep` and MNIST: Write Report.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type Report, buildReport } from '../shared/report';
-import type { renderChartSvg } from '../shared/report-svg';
-import { type RunRecord, isPlainName } from '../shared/run-record';
-import { readRunRecord } from './run-history';
+import { type Report, buildReport } from '../../shared/report';
+import type { renderChartSvg } from '../../shared/report-svg';
+import { type RunRecord, isPlainName } from '../../shared/run-record';
+import { readRunRecord } from './run-listing';
 import { writeFileAtomic } from './run-folder';
 
 export interface WrittenReport {
@@ -67,7 +67,7 @@ export function writeReport(runs: readonly RunRecord[], outDir: string, opts: { 
  */
 function loadSvgRenderer(): typeof renderChartSvg {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../shared/report-svg') as typeof import('../shared/report-svg')).renderChartSvg;
+  return (require('../../shared/report-svg') as typeof import('../../shared/report-svg')).renderChartSvg;
 }
 
 /** "../.mnist/runs" style: where the runs are, seen from the report's folder. */

@@ -2,9 +2,9 @@
 // CLI and the extension host can read and repair runs without loading tfjs.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type MnistConfig, presetOf } from '../shared/config';
-import type { RunSummary, TrainerEvent } from '../shared/protocol';
-import { summarizeRun } from '../shared/summary';
+import { type MnistConfig, presetOf } from '../../shared/config';
+import type { RunSummary, TrainerEvent } from '../../shared/protocol';
+import { summarizeRun } from '../../shared/summary';
 
 export const RUN_FILES = {
   config: 'config.json',

@@ -2,7 +2,7 @@
 // Node only, no tensors. Tolerant: a folder from an older version or half-written by a crash is still listed.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type RunMeta, type RunRecord, parseRunMeta, sortNewestFirst, toRunRecord } from '../shared/run-record';
+import { type RunMeta, type RunRecord, parseRunMeta, sortNewestFirst, toRunRecord } from '../../shared/run-record';
 import { RUN_FILES, readEvents, writeFileAtomic } from './run-folder';
 
 export const META_FILE = 'meta.json';

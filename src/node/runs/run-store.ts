@@ -1,10 +1,10 @@
 // The runs folder of a workspace, read without tfjs: list runs, read one run's events.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { MnistConfig } from '../shared/config';
-import { describeModel } from '../shared/run-record';
-import type { RunInfo, RunSummary, TrainerEvent } from '../shared/protocol';
-import { RUN_FILES, readEvents, readRunConfig, readSummary } from '../trainer/run-folder';
+import type { MnistConfig } from '../../shared/config';
+import { describeModel } from '../../shared/run-record';
+import type { RunInfo, RunSummary, TrainerEvent } from '../../shared/protocol';
+import { RUN_FILES, readEvents, readRunConfig, readSummary } from './run-folder';
 
 export interface StoredRun {
   dir: string;
@@ -15,7 +15,7 @@ export interface StoredRun {
 }
 
 // Shared with the CLI's reports; tolerant of configs from older versions.
-export { describeModel } from '../shared/run-record';
+export { describeModel } from '../../shared/run-record';
 
 export function runInfo(dir: string, config: MnistConfig | null, live: boolean): RunInfo {
   return {

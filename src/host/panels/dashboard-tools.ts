@@ -1,9 +1,9 @@
 // The dashboard's requests beyond train/stop: draw-a-digit predictions with the shown run's saved
 // model (in the predictor process, kept warm while a dashboard is open) and chart exports.
 import * as vscode from 'vscode';
-import type { ExportRequest, PredictionMessage, PredictRequest, TrainerEvent } from '../shared/protocol';
+import type { ExportRequest, PredictionMessage, PredictRequest, TrainerEvent } from '../../shared/protocol';
 import { saveExport } from './export';
-import { PredictorClient, savedModelDir } from './predictor';
+import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
 
 export interface ToolRun {
   info: { live: boolean };
