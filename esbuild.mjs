@@ -1,6 +1,6 @@
 // One build script, one entry per runtime. A failed build exits non-zero.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -97,9 +97,18 @@ const builds = [
   },
 ];
 
+// The schema VS Code serves (jsonValidation): the config schema with the Keras spellings accepted.
+async function writeEditorSchema() {
+  const { outputFiles } = await esbuild.build({ entryPoints: ['src/shared/keras-schema.ts'], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'warning' });
+  const module = { exports: {} };
+  new Function('module', 'exports', outputFiles[0].text)(module, module.exports);
+  const schema = JSON.parse(readFileSync('media/mnist.config.schema.json', 'utf8'));
+  writeFileSync('dist/mnist.config.schema.json', JSON.stringify(module.exports.withKerasSpellings(schema), null, 1) + '\n');
+}
+
 try {
   mkdirSync('dist', { recursive: true });
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), writeEditorSchema()]);
   // The wasm binaries sit next to the bundles that load them.
   const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
   for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {

@@ -12,6 +12,7 @@ import {
   type ParseOptions,
 } from 'jsonc-parser';
 import schema from '../../media/mnist.config.schema.json';
+import { withKerasNames } from './keras-aliases';
 import { checkTrainingOptions } from './validate-options';
 import {
   applyDefaults,
@@ -61,7 +62,8 @@ export type IssueCode =
   | 'too-much-memory'
   | 'too-large'
   | 'too-deep'
-  | 'data-dir';
+  | 'data-dir'
+  | 'keras-duplicate';
 
 /** A tensor's shape without the batch dimension: [height, width, channels] for images, [n] when flat. */
 export type Shape = number[];
@@ -283,6 +285,10 @@ const onFieldName = new WeakSet<ConfigIssue>();
  * `config` is null when any issue is an error.
  */
 export function validateConfig(value: unknown): { config: MnistConfig | null; issues: ConfigIssue[] } {
+  return withKerasNames(value, validateProjectSpelling);
+}
+
+function validateProjectSpelling(value: unknown): { config: MnistConfig | null; issues: ConfigIssue[] } {
   const validate = schemaValidator();
   const issues: ConfigIssue[] = validate(value) ? [] : translateSchemaErrors(validate.errors ?? [], value);
   if (!isRecord(value)) return { config: null, issues };

@@ -87,7 +87,7 @@ describe('config and schema', () => {
     const text = JSON.stringify(
       {
         data: { augment: { rotaton: 10, shift: -1, elastic: { sigma: 0 } } },
-        training: { earlyStopping: { monitor: 'val_loss', patience: 1.5 }, reduceLrOnPlateau: { factor: 1 }, lrSchedule: { type: 'linear', gamma: 0 } },
+        training: { earlyStopping: { monitor: 'val_los', patience: 1.5 }, reduceLrOnPlateau: { factor: 1 }, lrSchedule: { type: 'linear', gamma: 0 } },
       },
       null,
       2,
@@ -99,7 +99,7 @@ describe('config and schema', () => {
       'data.augment.rotaton: unknown field "rotaton"; did you mean "rotation"?',
       'data.augment.shift: -1 is too small; use a number from 0 to 14',
       'data.augment.elastic.sigma: 0 is too small; use a number greater than 0 and at most 14',
-      'training.earlyStopping.monitor: unknown monitor "val_loss"; did you mean "valLoss"? Use one of "valLoss", "valAcc"',
+      'training.earlyStopping.monitor: unknown monitor "val_los"; did you mean "valLoss"? Use one of "valLoss", "valAcc"',
       'training.earlyStopping.patience: 1.5 is not a whole number; use a whole number from 0 to 10000',
       'training.reduceLrOnPlateau.factor: 1 is too large; use a number greater than 0 and less than 1 (what the learning rate is multiplied by on a plateau)',
       'training.lrSchedule.type: unknown lrSchedule type "linear"; use one of "constant", "step", "exponential", "cosine"',
