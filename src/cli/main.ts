@@ -13,7 +13,7 @@ import { RunsFolderBusy } from '../node/runs/run-lock';
 import { takeRunsLock } from './lock';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
-import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
+import { TrainerLog, formatBatchLine, formatBytes, formatEpochLine } from './progress';
 import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
 
@@ -140,15 +140,13 @@ async function main(argv: string[]): Promise<number> {
 
   const eta = new EtaTracker();
   let lastDownloadLine = 0;
+  const trainerLog = new TrainerLog(Boolean(process.env.MNIST_VERBOSE));
   trainer.onEvent((e: TrainerEvent) => {
     const etaSec = eta.update(e);
+    for (const line of trainerLog.lines(e)) print(line);
     switch (e.type) {
       case 'ready':
         print(`Backend: ${e.backend} (${e.reason}); tfjs ${e.versions.tfjs}`);
-        break;
-      case 'log':
-        if (e.level === 'error') print(`trainer: ${e.message.split('\n')[0]}`);
-        else if (process.env.MNIST_VERBOSE) print(`trainer: ${e.message}`);
         break;
       case 'download':
         if (tty) status(`Downloading ${e.file}: ${formatBytes(e.receivedBytes)}${e.totalBytes ? ` of ${formatBytes(e.totalBytes)}` : ''}`);

@@ -10,7 +10,7 @@ import { TrainerProcess } from '../node/processes/trainer-client';
 import { createRunDir, readSummary } from '../node/runs/run-folder';
 import { updateRunMeta } from '../node/runs/run-listing';
 import { type CliOptions, UsageError } from './args';
-import { formatEpochLine } from './progress';
+import { TrainerLog, formatEpochLine } from './progress';
 import { reportOnSweep } from './report';
 import { takeRunsLock } from './lock';
 
@@ -80,9 +80,10 @@ export function startSweep(runs: PlannedRun[], o: CliOptions, env: SweepCliEnv):
       ...(o.mirrors.length > 0 ? { mirrors: o.mirrors } : {}),
     });
     stopper.onStop(() => trainer.stop());
+    const trainerLog = new TrainerLog(false);
     trainer.onEvent((e: TrainerEvent) => {
       if (e.type === 'epoch') env.print(`  ${formatEpochLine(e)}`);
-      else if (e.type === 'log' && e.level === 'error') env.print(`  trainer: ${e.message.split('\n')[0]}`);
+      for (const line of trainerLog.lines(e)) env.print(`  ${line}`);
     });
     const { done } = await trainer.exited;
     return { status: done.status, runDir, ...(done.message ? { message: done.message } : {}) };
