@@ -8,6 +8,7 @@ import { installNativeBackendCommand } from './native-backend';
 import { registerRunHistory } from './runs/run-commands';
 import { RunStore } from '../node/runs/run-store';
 import { readSettings } from './settings';
+import { registerRevealDashboard } from './session/reveal-dashboard';
 import { createStatusBar } from './session/status-bar';
 import { trusted } from './trust';
 import { TrainingSession } from './session/training-session';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     dashboard,
     vscode.window.registerWebviewViewProvider(Dashboard.viewId, dashboard),
     createStatusBar(s),
+    registerRevealDashboard(s, Dashboard.viewId, log),
     vscode.commands.registerCommand('mnist.train', (uri?: vscode.Uri) => train(s, uri)),
     vscode.commands.registerCommand('mnist.stop', () => {
       if (!s.running) void vscode.window.showInformationMessage('MNIST: no run is training.');

@@ -14,10 +14,12 @@ const CONFIG_FILES: vscode.DocumentSelector = [
 ];
 
 export function registerConfigEditing(context: vscode.ExtensionContext, status: TrainingStatus): void {
+  const lens = new ConfigCodeLens(status);
   context.subscriptions.push(
     new ConfigDiagnostics(),
     vscode.languages.registerCodeActionsProvider(CONFIG_FILES, new ConfigCodeActions(), ConfigCodeActions.metadata),
-    vscode.languages.registerCodeLensProvider(CONFIG_FILES, new ConfigCodeLens(status)),
+    lens,
+    vscode.languages.registerCodeLensProvider(CONFIG_FILES, lens),
     vscode.commands.registerCommand('mnist.createConfig', (arg?: unknown) => createConfigCommand(arg)),
   );
 }

@@ -1,4 +1,5 @@
 // The CodeLens line above a config: what it shows for a training state. Pure.
+import { outcomeWords, type RunOutcome } from '../session/run-outcome';
 
 export interface TrainingState {
   readonly running: boolean;
@@ -16,7 +17,14 @@ export interface LensItem {
   withConfig: boolean;
 }
 
-export function lensItems(status: TrainingState): LensItem[] {
+/** `last`: how the window's last run ended, once it has (until the next starts). */
+export function lensItems(status: TrainingState, last?: RunOutcome): LensItem[] {
+  if (!status.running && last) {
+    return [
+      { title: '▶ Train again', command: 'mnist.train', tooltip: 'Train the model this file describes (MNIST: Train)', withConfig: true },
+      { title: `Last run ${outcomeWords(last)}`, command: '', withConfig: false },
+    ];
+  }
   if (!status.running) {
     return [{ title: '▶ Train', command: 'mnist.train', tooltip: 'Train the model this file describes (MNIST: Train)', withConfig: true }];
   }
