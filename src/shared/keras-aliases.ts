@@ -2,7 +2,7 @@
 // config into this project's spelling before it is checked. Pure; runs wherever a config is read,
 // so the trainer, the CLI and the editor accept the same words. Anything not in the tables is left
 // as written, for the validator to refuse with its own message.
-import type { ConfigIssue } from './validate';
+import type { ConfigIssue } from './validate/issues';
 
 type JsonPath = (string | number)[];
 

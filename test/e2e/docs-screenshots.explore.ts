@@ -66,9 +66,11 @@ describe('README screenshots', { skip, timeout: 900_000 }, () => {
         files: { 'mnist.config.json': '{ "dataset": "mnist-sample", "training": { "epochs": 4 } }\n' },
         settings: { 'workbench.colorTheme': colorTheme },
       });
+      let page: Page | undefined;
       try {
         cpSync(runs, join(server.workspace, '.mnist', 'runs'), { recursive: true });
-        const page = await openWorkbench(browser, server, { activityBarItem: 'MNIST' });
+        page = await openWorkbench(browser, server, { activityBarItem: 'MNIST' });
+        await page.bringToFront();
         const [first] = readdirSync(runs).sort();
 
         // A completed run: the Dashboard in an editor tab beside the config, the Runs view in the sidebar.
@@ -98,14 +100,14 @@ describe('README screenshots', { skip, timeout: 900_000 }, () => {
         // Compare: both runs, picked in the quick pick.
         await commandWithPick(page, 'MNIST: Compare Runs', 'MNIST: Compare Runs');
         assert.ok((await quickPickLabels(page)).length >= 2);
-        await page.locator('.quick-input-widget .quick-input-check-all').click();
+        for (const run of readdirSync(runs)) await page.locator('.quick-input-list .monaco-list-row', { hasText: run }).first().click(); // ticks it
         await page.keyboard.press('Enter');
         const compare = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'editor' });
         await compare.locator('[data-testid="compare-table"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
         await compare.locator('[data-testid="chart-valAcc"] canvas, [data-testid="chart-valAcc"] svg').first().waitFor({ state: 'visible' });
         await shoot(page, `compare-${theme}`);
-        await page.close();
       } finally {
+        await page?.context().close();
         await server.stop();
       }
     });

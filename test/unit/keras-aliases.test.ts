@@ -195,7 +195,10 @@ describe("the editor's schema (dist/mnist.config.schema.json)", () => {
     const walk = (s: unknown): void => {
       if (typeof s !== 'object' || s === null) return;
       const o = s as Json;
-      if (o.properties) for (const [name, p] of Object.entries(o.properties as Json)) (offered.push(name), values(p));
+      for (const [name, p] of Object.entries((o.properties ?? {}) as Json)) {
+        offered.push(name);
+        values(p);
+      }
       for (const v of Object.values(o)) walk(v);
     };
     walk(editor);
