@@ -3,6 +3,7 @@
 import { type MnistConfig, type MnistConfigInput, PRESET_LAYERS, PRESETS, type PresetName, formatPath } from './config';
 import type { RunStatus } from './protocol';
 import { isRecord } from './run-record';
+import { normaliseKerasNames } from './keras-aliases';
 import { formatIssue, validateConfig } from './validate';
 
 /** One named experiment: config paths and the values they take, e.g. { "training.learningRate": 0.01 }. */
@@ -174,7 +175,8 @@ export function planSweep(value: unknown, fileName = 'mnist.config.json'): { run
   if (base.length > 0) return { runs: [], errors: base.map((i) => formatIssue(i, fileName)) };
   let items: SweepItem[];
   try {
-    items = expandSweep(value as MnistConfigInput);
+    // On the config's own names: an experiment's "training.learningRate" must replace a written learning_rate.
+    items = expandSweep(normaliseKerasNames(value).value as MnistConfigInput);
   } catch (err) {
     if (err instanceof SweepError) return { runs: [], errors: [`${fileName}: ${err.message}`] };
     throw err;

@@ -71,6 +71,7 @@ describe('README screenshots', { skip, timeout: 900_000 }, () => {
         cpSync(runs, join(server.workspace, '.mnist', 'runs'), { recursive: true });
         page = await openWorkbench(browser, server, { activityBarItem: 'MNIST' });
         await page.bringToFront();
+        await page.locator('.part.editor').click(); // the keyboard in the workbench, for the palette
         const [first] = readdirSync(runs).sort();
 
         // A completed run: the Dashboard in an editor tab beside the config, the Runs view in the sidebar.
@@ -83,11 +84,14 @@ describe('README screenshots', { skip, timeout: 900_000 }, () => {
         await page.locator('.quick-input-widget .quick-input-box input').fill(first);
         await page.locator('.quick-input-list .monaco-list-row', { hasText: first }).first().waitFor({ state: 'visible' });
         await page.keyboard.press('Enter');
+        // Open Run focuses the sidebar's Dashboard, whose webview then has the keyboard: take it back.
+        const sidebar = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'sidebar' });
+        await sidebar.locator('[data-testid="status"][data-status="completed"]').waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+        await page.locator('.editor-instance .monaco-editor').first().click();
         await runCommand(page, 'MNIST: Show Dashboard in Editor');
         const panel = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'editor' });
         await panel.locator('[data-testid="status"][data-status="completed"]').waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
         await panel.locator('[data-testid="accuracy-chart"] canvas, [data-testid="accuracy-chart"] svg').first().waitFor({ state: 'visible' });
-        // The sidebar's webview takes the keyboard once shown, so the palette is used before it is.
         await openViewContainer(page, 'MNIST');
         await page.locator('.sidebar .monaco-list-row', { hasText: 'mlp-dropout' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
         await shoot(page, `dashboard-${theme}`);
@@ -106,6 +110,9 @@ describe('README screenshots', { skip, timeout: 900_000 }, () => {
         await compare.locator('[data-testid="compare-table"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
         await compare.locator('[data-testid="chart-valAcc"] canvas, [data-testid="chart-valAcc"] svg').first().waitFor({ state: 'visible' });
         await shoot(page, `compare-${theme}`);
+      } catch (err) {
+        await page?.screenshot({ path: join(repoRoot, 'test', 'e2e', 'screenshots', `failed-docs-${theme}.png`) }).catch(() => undefined);
+        throw err;
       } finally {
         await page?.context().close();
         await server.stop();

@@ -5,6 +5,7 @@ import schema from '../../media/mnist.config.schema.json';
 import { ACTIVATIONS, LAYER_TYPES, LOSSES, MONITORS, OPTIMIZERS, PRESET_LAYERS } from '../../src/shared/config';
 import { FIELD_ALIASES, normaliseKerasNames, VALUE_ALIASES } from '../../src/shared/keras-aliases';
 import { withKerasSpellings } from '../../src/shared/keras-schema';
+import { planSweep } from '../../src/shared/sweep';
 import { formatIssue, validateConfig, validateConfigText } from '../../src/shared/validate';
 
 const FILE = 'mnist.config.json';
@@ -212,5 +213,13 @@ describe("the editor's schema (dist/mnist.config.schema.json)", () => {
     assert.equal(hidden.markdownEnumDescriptions[hidden.enum.indexOf('Adam')], "Keras name for `adam`; this file's own spelling is `adam`");
     const conv = (editor.definitions as Json as { conv2d: { patternProperties: Record<string, { allOf: Json[] }> } }).conv2d;
     assert.match(String(conv.patternProperties['^kernel_size$'].allOf[0].markdownDescription), /^Keras name for `kernelSize`/);
+  });
+});
+
+describe('Keras spellings in a sweep', () => {
+  test("an experiment's config path replaces the value written under its Keras name", () => {
+    const { runs, errors } = planSweep({ dataset: 'mnist-sample', training: { learning_rate: 0.01, optimizer: 'Adam' }, experiments: { grid: { 'training.learningRate': [0.1, 0.001] } } });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(runs.map((r) => [r.config.training.learningRate, r.config.training.optimizer]), [[0.1, 'adam'], [0.001, 'adam']]);
   });
 });
