@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunInfo, TrainerEvent } from '../../src/shared/protocol';
-import { accuracyChartOption, type ChartOption, type ChartTheme, formatTooltip, lossChartOption } from '../../webview/charts';
-import { formatBytes, formatCount, formatDuration, formatPercent, splitMessage } from '../../webview/format';
-import { cellText, inkImage, parseColor } from '../../webview/grid';
-import { applyMessage, initialState, type ViewState } from '../../webview/state';
+import { accuracyChartOption, type ChartOption, type ChartTheme, formatTooltip, lossChartOption } from '../../webview/dashboard/charts';
+import { formatBytes, formatCount, formatDuration, formatPercent, splitMessage } from '../../webview/common/format';
+import { cellText, inkImage, parseColor } from '../../webview/dashboard/grid';
+import { applyMessage, initialState, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 function replayFixture(kind: 'completed' | 'cancelled'): ViewState {

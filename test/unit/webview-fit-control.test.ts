@@ -16,9 +16,9 @@ import {
   learningRateChartOption,
   lossChartOption,
   markersOf,
-} from '../../webview/charts';
-import { chartCsv } from '../../webview/csv';
-import { applyMessage, displayStatus, initialState, type ViewState } from '../../webview/state';
+} from '../../webview/dashboard/charts';
+import { chartCsv } from '../../webview/dashboard/csv';
+import { applyMessage, displayStatus, initialState, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 type Fixture = 'early-stop' | 'resumed' | 'uninterrupted' | 'completed';

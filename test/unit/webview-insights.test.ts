@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeDigit } from '../../src/shared/digits';
 import type { DatasetEvent, EvaluationEvent, ModelEvent, RunInfo, RunSummary, TrainerEvent } from '../../src/shared/protocol';
-import { chartCsv, exportFileName, toCsv } from '../../webview/csv';
-import { classCountsChartOption, confusionChartOption, FALLBACK_INSIGHT_THEME, perClassChartOption, shortPercent, withAlpha } from '../../webview/eval-charts';
-import { cellDetail, datasetShapes, formatShape, pixelStats, rankClasses, rowRates, topConfusions, worstMistakes } from '../../webview/insights';
-import { applyMessage, initialState, isToWebview, type ViewState } from '../../webview/state';
+import { chartCsv, exportFileName, toCsv } from '../../webview/dashboard/csv';
+import { classCountsChartOption, confusionChartOption, FALLBACK_INSIGHT_THEME, perClassChartOption, shortPercent, withAlpha } from '../../webview/dashboard/eval-charts';
+import { cellDetail, datasetShapes, formatShape, pixelStats, rankClasses, rowRates, topConfusions, worstMistakes } from '../../webview/dashboard/insights';
+import { applyMessage, initialState, isToWebview, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 type Kind = 'completed-with-examples' | 'completed' | 'cancelled';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BatchEvent, RunInfo, RunSummary, SamplesEvent, ToWebview, TrainerEvent } from '../../src/shared/protocol';
-import { splitMessage } from '../../webview/format';
+import { splitMessage } from '../../webview/common/format';
 import {
   applyEvent,
   applyMessage,
@@ -13,7 +13,7 @@ import {
   isToWebview,
   SMOOTHING,
   type ViewState,
-} from '../../webview/state';
+} from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 type Kind = 'completed' | 'cancelled' | 'failed';

@@ -1,9 +1,9 @@
 // MNIST: Preview Augmentation's webview: each real digit, then its augmented versions. Everything
 // it shows comes in one `augmentPreview` message; it keeps no other state.
 import type { AugmentPreviewMessage, FromAugmentView } from '../../src/shared/protocol';
-import { augmentRows } from '../augment-view';
-import { el } from '../dom';
-import { cssColorToRgb, type Rgb } from '../grid';
+import { augmentRows } from '../common/augment-view';
+import { el } from '../common/dom';
+import { cssColorToRgb, type Rgb } from '../dashboard/grid';
 
 interface VsCodeApi { postMessage(message: FromAugmentView): void }
 declare function acquireVsCodeApi(): VsCodeApi;

@@ -6,7 +6,7 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { type CompareCurves, type CompareRow, type CompareTable, type CompareTheme, type CurveMetric, type MetricKey, PRINT_THEME, compareChartOption } from '../../src/shared/compare';
 import type { FromCompareView, ToCompareView } from '../../src/shared/protocol';
-import { formatCount, formatDuration } from '../format';
+import { formatCount, formatDuration } from '../common/format';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, CanvasRenderer]);
 

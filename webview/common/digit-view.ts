@@ -1,6 +1,6 @@
 // 28×28 digits on canvases: cards in galleries and the large view a click opens.
 import { el } from './dom';
-import { drawDigit, type Rgb } from './grid';
+import { drawDigit, type Rgb } from '../dashboard/grid';
 
 export { drawDigit };
 

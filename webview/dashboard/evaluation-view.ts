@@ -1,10 +1,10 @@
 // The Evaluation and Misclassified sections: test loss and accuracy, the confusion matrix (click a
 // cell for its digits with their top-3 probabilities), per-class accuracy, and the worst mistakes.
-import { Chart, chartFigure } from './chart-host';
-import { digitCard, DigitZoom } from './digit-view';
-import { $, el, setText } from './dom';
+import { Chart, chartFigure } from '../common/chart-host';
+import { digitCard, DigitZoom } from '../common/digit-view';
+import { $, el, setText } from '../common/dom';
 import { confusionChartOption, type ConfusionMode, type InsightTheme, perClassChartOption } from './eval-charts';
-import { formatCount, formatPercent } from './format';
+import { formatCount, formatPercent } from '../common/format';
 import type { Rgb } from './grid';
 import { type CellSelection, cellDetail, pixelStats, topConfusions, worstMistakes } from './insights';
 import type { Evaluation, TestExample, ViewState } from './state';

@@ -1,6 +1,6 @@
 // The view's state: a pure fold over host messages and trainer events. No DOM here, so node tests run it.
-import { decodeDigit } from '../src/shared/digits';
-import type { EvaluationExample, LayerSummary, RunInfo, TrainerEvent, ToWebview } from '../src/shared/protocol';
+import { decodeDigit } from '../../src/shared/digits';
+import type { EvaluationExample, LayerSummary, RunInfo, TrainerEvent, ToWebview } from '../../src/shared/protocol';
 
 export type StatusKind = 'idle' | 'preparing' | 'downloading' | 'training' | 'completed' | 'cancelled' | 'failed';
 export type SessionState = 'idle' | 'training' | 'stopping';

@@ -1,12 +1,12 @@
 // The Dataset section (the tutorial's step 1): shapes and counts, a class histogram per split, and
 // training digits with their labels; a click shows one large with its index and pixel range.
-import { Chart, chartFigure } from './chart-host';
-import { digitCard, DigitZoom } from './digit-view';
-import { $, el, setText } from './dom';
+import { Chart, chartFigure } from '../common/chart-host';
+import { digitCard, DigitZoom } from '../common/digit-view';
+import { $, el, setText } from '../common/dom';
 import { classCountsChartOption, type InsightTheme } from './eval-charts';
-import { formatCount } from './format';
+import { formatCount } from '../common/format';
 import type { Rgb } from './grid';
-import { augmentRows } from './augment-view';
+import { augmentRows } from '../common/augment-view';
 import { datasetShapes, pixelStats, runAugmentPreview } from './insights';
 import type { DatasetExample, ViewState } from './state';
 
