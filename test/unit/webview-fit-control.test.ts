@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { FALLBACK_THEME } from '../../src/shared/chart-theme';
 import type { RunInfo, RunSummary, TrainerEvent } from '../../src/shared/protocol';
 import {
   accuracyChartOption,
   type ChartOption,
   curveNotes,
-  FALLBACK_THEME,
   formatRate,
   formatTooltip,
   learningRateChanges,

@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BatchEvent, RunInfo, RunSummary, SamplesEvent, ToWebview, TrainerEvent } from '../../src/shared/protocol';
+import { isToWebview } from '../../src/shared/protocol/to-webview';
 import { splitMessage } from '../../webview/common/format';
 import {
   applyEvent,
   applyMessage,
   displayStatus,
   initialState,
-  isToWebview,
   SMOOTHING,
   type ViewState,
 } from '../../webview/dashboard/state';

@@ -4,7 +4,7 @@ import type { AugmentPreview } from '../../src/shared/augment-preview';
 import { decodeDigit } from '../../src/shared/digits';
 import { digitCanvas } from './digit-view';
 import { el } from './dom';
-import type { Rgb } from '../dashboard/grid';
+import type { Rgb } from './color';
 
 export function augmentRows(p: AugmentPreview, ink: Rgb): HTMLElement {
   const name = (label: number) => p.classNames[label] ?? String(label);

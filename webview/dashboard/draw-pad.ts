@@ -3,7 +3,7 @@
 import type { PredictionMessage, PredictRequest } from '../../src/shared/protocol';
 import { drawDigit } from '../common/digit-view';
 import { $, el, setText } from '../common/dom';
-import type { Rgb } from './grid';
+import type { Rgb } from '../common/color';
 import { rankClasses } from './insights';
 import { inputForRequest, PAD_RESOLUTION, PEN_WIDTH, type Point, rasterizeStrokes, toMnistInput } from './preprocess';
 

@@ -466,21 +466,3 @@ export function displayStatus(state: ViewState): ViewStatus {
 export function plannedEpochs(state: ViewState): number {
   return state.progress.epochs || state.run?.epochs || state.history.epoch.length;
 }
-
-/** Messages arrive on `window` from anyone who can post to it; act only on the host's shapes. */
-export function isToWebview(m: unknown): m is ToWebview {
-  if (typeof m !== 'object' || m === null) return false;
-  const o = m as Record<string, unknown>;
-  switch (o.type) {
-    case 'showRun':
-      return o.run === null || (typeof o.run === 'object' && typeof (o.run as { id?: unknown }).id === 'string');
-    case 'events':
-      return typeof o.runId === 'string' && Array.isArray(o.events);
-    case 'session':
-      return o.state === 'idle' || o.state === 'training' || o.state === 'stopping';
-    case 'prediction':
-      return typeof o.id === 'number' && Array.isArray(o.probabilities) && (o.error === undefined || typeof o.error === 'string');
-    default:
-      return false;
-  }
-}
