@@ -197,7 +197,7 @@ export class TrainingSession implements vscode.Disposable {
     // Every way to train ends here: nothing is written into an untrusted workspace.
     if (!trusted('Training')) return undefined;
     // Events arriving before `run` exists are none: the trainer's first message comes after a fork.
-    let run: LiveRun | undefined;
+    let run: LiveRun | undefined = undefined;
     let trainer: LaunchedRun;
     try {
       trainer = launchRun(
