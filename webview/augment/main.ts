@@ -1,13 +1,11 @@
 // MNIST: Preview Augmentation's webview: each real digit, then its augmented versions. Everything
 // it shows comes in one `augmentPreview` message; it keeps no other state.
-import type { AugmentPreviewMessage, FromAugmentView } from '../../src/shared/protocol';
+import type { AugmentPreviewMessage } from '../../src/shared/protocol';
 import { isToAugmentView } from '../../src/shared/protocol/to-webview';
 import { augmentRows } from '../common/augment-view';
 import { el } from '../common/dom';
 import { inkOf, readChartTheme } from '../common/theme';
-import { startView, vscodeApi } from '../common/vscode';
-
-vscodeApi<FromAugmentView>();
+import { startView } from '../common/vscode';
 
 let shown: AugmentPreviewMessage | null = null;
 
