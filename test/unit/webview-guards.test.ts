@@ -1,4 +1,4 @@
-// Each webview acts only on what its guard from src/shared/protocol/to-webview.ts accepts: the
+// Each webview acts only on what its guard from src/shared/protocol/ (one per channel) accepts: the
 // messages the host really sends (built from recorded runs and the bundled digits) pass, and
 // malformed ones are dropped before the view's render could throw on them. The last test runs the
 // views' shared start (webview/common/vscode.ts) on a stand-in window: only accepted messages
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { buildAugmentPreview } from '../../src/shared/augment-preview';
 import { compareCurves, compareTable } from '../../src/shared/compare';
-import { isToAugmentView, isToCompareView, isToWebview } from '../../src/shared/protocol/to-webview';
+import { isToAugmentView, isToCompareView, isToWebview } from '../../src/shared/protocol';
 import type { RunRecord } from '../../src/shared/run-record';
 import { loadDataset } from '../../src/node/data/datasets';
 import { readRunRecord } from '../../src/node/runs/run-listing';

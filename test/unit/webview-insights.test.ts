@@ -5,12 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeDigit } from '../../src/shared/digits';
-import type { DatasetEvent, EvaluationEvent, ModelEvent, RunInfo, RunSummary, TrainerEvent } from '../../src/shared/protocol';
+import { type DatasetEvent, type EvaluationEvent, type ModelEvent, type RunInfo, type RunSummary, type TrainerEvent, isToWebview } from '../../src/shared/protocol';
 import { chartCsv, exportFileName, toCsv } from '../../webview/dashboard/csv';
 import { FALLBACK_THEME } from '../../src/shared/chart-theme';
 import { classCountsChartOption, confusionChartOption, perClassChartOption, shortPercent, withAlpha } from '../../webview/dashboard/eval-charts';
 import { cellDetail, datasetShapes, formatShape, pixelStats, rankClasses, rowRates, topConfusions, worstMistakes } from '../../webview/dashboard/insights';
-import { isToWebview } from '../../src/shared/protocol/to-webview';
 import { applyMessage, initialState, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 

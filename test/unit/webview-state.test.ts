@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BatchEvent, RunInfo, RunSummary, SamplesEvent, ToWebview, TrainerEvent } from '../../src/shared/protocol';
-import { isToWebview } from '../../src/shared/protocol/to-webview';
+import { type BatchEvent, type RunInfo, type RunSummary, type SamplesEvent, type ToWebview, type TrainerEvent, isToWebview } from '../../src/shared/protocol';
 import { splitMessage } from '../../webview/common/format';
 import {
   applyEvent,

@@ -1,7 +1,6 @@
 // MNIST: Preview Augmentation's webview: each real digit, then its augmented versions. Everything
 // it shows comes in one `augmentPreview` message; it keeps no other state.
-import type { AugmentPreviewMessage } from '../../src/shared/protocol';
-import { isToAugmentView } from '../../src/shared/protocol/to-webview';
+import { type AugmentPreviewMessage, isToAugmentView } from '../../src/shared/protocol';
 import { augmentRows } from '../common/augment-view';
 import { el } from '../common/dom';
 import { inkOf, readChartTheme } from '../common/theme';

@@ -5,8 +5,7 @@ import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { type CompareCurves, type CompareRow, type CompareTable, type CurveMetric, type MetricKey, compareChartOption } from '../../src/shared/compare';
-import type { FromCompareView, ToCompareView } from '../../src/shared/protocol';
-import { isToCompareView } from '../../src/shared/protocol/to-webview';
+import { type FromCompareView, type ToCompareView, isToCompareView } from '../../src/shared/protocol';
 import { el } from '../common/dom';
 import { formatCount, formatDuration } from '../common/format';
 import { readChartTheme } from '../common/theme';
