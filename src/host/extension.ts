@@ -6,7 +6,8 @@ import { registerConfigEditing } from './config-editing';
 import { Dashboard } from './panels/dashboard';
 import { installNativeBackendCommand } from './native-backend';
 import { registerRunHistory } from './runs/run-commands';
-import { RunStore } from '../node/runs/run-store';
+import { readEvents } from '../node/runs/run-folder';
+import { listRunRecords, runInfo } from '../node/runs/run-listing';
 import { readSettings } from './settings';
 import { createStatusBar } from './session/status-bar';
 import { trusted } from './trust';
@@ -109,33 +110,30 @@ async function openRun(context: vscode.ExtensionContext, dashboard: Dashboard): 
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
   }
-  let store: RunStore;
+  let runsFolder: string;
   try {
-    store = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder);
+    runsFolder = readSettings(folder, context.globalStorageUri).runsFolder;
   } catch (err) {
     void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
     return;
   }
-  const runs = store.list();
+  const runs = listRunRecords(runsFolder);
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage(`No runs yet in ${store.root}. Run "MNIST: Train" first.`);
+    void vscode.window.showInformationMessage(`No runs yet in ${runsFolder}. Run "MNIST: Train" first.`);
     return;
   }
   const pick = await vscode.window.showQuickPick(
     runs.map((r) => ({
-      label: r.info.id,
-      description: [
-        r.summary?.status ?? 'no summary',
-        r.summary?.testAccuracy != null ? `test acc ${(r.summary.testAccuracy * 100).toFixed(2)}%` : undefined,
-      ]
+      label: r.id,
+      description: [r.state === 'damaged' ? `damaged: ${r.message ?? ''}` : r.state, r.testAccuracy != null ? `test acc ${(r.testAccuracy * 100).toFixed(2)}%` : undefined]
         .filter(Boolean)
         .join(' · '),
-      detail: `${r.info.model} on ${r.info.dataset}, ${r.summary?.epochsCompleted ?? '?'}/${r.info.epochs} epochs`,
+      detail: `${r.model} on ${r.dataset}, ${r.epochsCompleted}/${r.epochs ?? '?'} epochs`,
       run: r,
     })),
     { title: 'MNIST: Open Run', matchOnDescription: true, matchOnDetail: true },
   );
   if (!pick) return;
-  dashboard.show({ info: pick.run.info, events: store.events(pick.run.dir), dir: pick.run.dir });
+  dashboard.show({ info: runInfo(pick.run.dir, pick.run.config, false), events: readEvents(pick.run.dir), dir: pick.run.dir });
   await vscode.commands.executeCommand(`${Dashboard.viewId}.focus`);
 }

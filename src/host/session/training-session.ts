@@ -12,7 +12,7 @@ import { resumeProblem } from '../../node/runs/resume';
 import { readRunConfig } from '../../node/runs/run-folder';
 import { type RunsLock, RunsFolderBusy } from '../../node/runs/run-lock';
 import { nativeBackendDir } from '../native-backend';
-import { runInfo } from '../../node/runs/run-store';
+import { runInfo } from '../../node/runs/run-listing';
 import { type Settings, SettingError, readSettings } from '../settings';
 import { trusted } from '../trust';
 
