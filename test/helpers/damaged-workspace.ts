@@ -27,8 +27,7 @@ export interface DamagedWorkspace {
 }
 
 /** A workspace folder with mnist.config.json at its root and `.mnist/runs` holding the cases above. */
-export function buildDamagedWorkspace(): DamagedWorkspace {
-  const root = mkdtempSync(join(tmpdir(), 'damaged-ws-'));
+export function buildDamagedWorkspace(root = mkdtempSync(join(tmpdir(), 'damaged-ws-'))): DamagedWorkspace {
   writeFileSync(join(root, 'mnist.config.json'), JSON.stringify({ dataset: 'mnist-sample', training: { epochs: 1 } }, null, 2) + '\n');
   const runsFolder = join(root, '.mnist', 'runs');
   mkdirSync(runsFolder, { recursive: true });

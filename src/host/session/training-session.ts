@@ -74,6 +74,11 @@ export class TrainingSession implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** The extension's global storage (settings resolve the data cache and runs folder against it). */
+  get globalStorageUri(): vscode.Uri {
+    return this.context.globalStorageUri;
+  }
+
   get state(): SessionState {
     return this._state;
   }
