@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { repoRoot } from '../helpers/paths';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
@@ -22,19 +22,10 @@ beforeEach(() => {
 });
 
 function session() {
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
   const log = fakeVscode.window.createOutputChannel();
-  const s = new TrainingSession(context as never, log as never);
+  const s = new TrainingSession(fakeContext(root) as never, log as never);
   registerRevealDashboard(s, 'mnist.trainingView', log as never);
-  const idle = () => new Promise<void>((resolve) => {
-    const sub = s.onDidChange(() => {
-      if (s.state === 'idle') {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-  return { s, idle };
+  return { s, idle: () => sessionIdle(s) };
 }
 
 const reveals = () => ui.commandsRun.filter((c) => c.command === 'mnist.trainingView.focus');
