@@ -90,11 +90,18 @@ export function normaliseKerasNames(config: unknown): KerasNormalised {
       } else if (Object.hasOwn(value, own) || entries.some(([k]) => k === own)) {
         issues.push({ path: [...at, key], severity: 'error', code: 'keras-duplicate', message: `"${key}" is the Keras spelling of "${own}", which is also given; keep one of the two` });
       } else {
-        entries.push([own, inner]);
+        entries.push([own, place === 'layer' ? squareWindow(inner, key, [...at, key]) : inner]);
         renamed.set(JSON.stringify([...at, own]), key);
       }
     }
     return Object.fromEntries(entries);
+  };
+  // Keras writes windows as pairs, kernel_size=(3, 3); this trainer's are square, one number.
+  const squareWindow = (value: unknown, key: string, at: JsonPath): unknown => {
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'number' || typeof value[1] !== 'number') return value;
+    if (value[0] === value[1]) return value[0];
+    issues.push({ path: at, severity: 'error', code: 'out-of-range', message: `${key} ${JSON.stringify(value)} is not square; this trainer's windows are square: write one number, e.g. ${value[0]}` });
+    return value;
   };
   const valueAt = (object: unknown, key: string, field: ValueField, at: JsonPath): unknown => {
     if (!isRecord(object) || !Object.hasOwn(object, key)) return object;

@@ -93,7 +93,8 @@ function acceptFieldNames(object: Schema, aliases: Readonly<Record<string, strin
   for (const [keras, own] of Object.entries(aliases)) {
     if (!(own in properties)) continue;
     const pointer = `#/${[...path, 'properties', own].join('/')}`;
-    patterns[`^${keras}$`] = { allOf: [{ markdownDescription: `${kerasNote(keras, own)}.` }, { $ref: pointer }] };
+    const value = path[0] === 'definitions' ? { anyOf: [{ $ref: pointer }, { type: 'array', minItems: 2, maxItems: 2, items: { $ref: pointer } }] } : { $ref: pointer };
+    patterns[`^${keras}$`] = { allOf: [{ markdownDescription: `${kerasNote(keras, own)}${path[0] === 'definitions' ? ' (a pair such as [3, 3] works too)' : ''}.` }, value] };
     if (required.includes(own)) {
       either.push({ anyOf: [{ required: [own] }, { required: [keras] }] });
       eitherOwn.add(own);

@@ -16,8 +16,8 @@ const KERAS_WRITTEN = {
   data: { validation_split: 0.1 },
   model: {
     layers: [
-      { type: 'Conv2D', filters: 32, kernel_size: 3, activation: 'relu' },
-      { type: 'MaxPooling2D', pool_size: 2 },
+      { type: 'Conv2D', filters: 32, kernel_size: [3, 3], activation: 'relu' },
+      { type: 'MaxPooling2D', pool_size: [2, 2] },
       { type: 'Conv2D', filters: 64, kernel_size: 3, activation: 'relu' },
       { type: 'MaxPool2D', pool_size: 2 },
       { type: 'Flatten' },
@@ -144,6 +144,14 @@ describe('Keras spellings in mnist.config.json', () => {
     assert.deepEqual(unknown.issues.map((i) => formatIssue(i)), ['training.optimizer: unknown optimizer "Adagrad"; use one of "adam", "sgd", "rmsprop"']);
   });
 
+  test('a window written as a pair, kernel_size=(3, 3), is read as its side; a pair that is not square is refused once', () => {
+    const layers = (kernel: unknown) => ({ model: { layers: [{ type: 'Conv2D', filters: 8, kernel_size: kernel }, { type: 'Flatten' }, { type: 'Dense', units: 10, activation: 'softmax' }] } });
+    assert.equal((resolved(layers([5, 5])).model.layers[0] as { kernelSize: number }).kernelSize, 5);
+    const { config, issues } = validateConfig(layers([3, 5]));
+    assert.equal(config, null);
+    assert.deepEqual(issues.map((i) => formatIssue(i)), ["model.layers[0].kernel_size: kernel_size [3,5] is not square; this trainer's windows are square: write one number, e.g. 3"]);
+  });
+
   test('a mistake under a Keras name points at the name as written', () => {
     const text = JSON.stringify({ model: { layers: [{ type: 'Conv2D', filters: 8, kernel_size: 0 }, { type: 'Flatten' }, { type: 'Dense', units: 10, activation: 'softmax' }] } }, null, 2);
     const { issues } = validateConfigText(text, FILE);
@@ -176,6 +184,7 @@ describe("the editor's schema (dist/mnist.config.schema.json)", () => {
       { model: { layers: [{ type: 'Conv2D', filters: 8, kernel_size: 0 }] } },
       { model: { layers: [{ type: 'Dense', units: 10, kernel_size: 3 }] } },
       { data: { validation_split: 1 } },
+      { model: { layers: [{ type: 'Conv2D', filters: 8, kernel_size: [3, 3, 3] }] } },
     ]) {
       assert.equal(check(bad), false, JSON.stringify(bad));
     }
