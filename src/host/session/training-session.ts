@@ -16,6 +16,7 @@ import { nativeBackendDir } from '../native-backend';
 import { runInfo } from '../../node/runs/run-store';
 import { type Settings, SettingError, readSettings } from '../settings';
 import { trusted } from '../trust';
+import { configSetsBackend } from '../../shared/config-backend';
 
 export type SessionState = 'idle' | 'training' | 'stopping';
 
@@ -111,7 +112,7 @@ export class TrainingSession implements vscode.Disposable {
     if (!settings) return false;
     // A relative data.dir is relative to the config file; the backend setting applies when the config is silent.
     if (config.data.dir !== null) config.data.dir = path.resolve(path.dirname(configUri.fsPath), config.data.dir);
-    if (!/"backend"\s*:/.test(text)) config.backend = settings.defaultBackend;
+    if (!configSetsBackend(text)) config.backend = settings.defaultBackend;
     return this.launch(config, settings) !== undefined;
   }
 
