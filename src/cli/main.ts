@@ -12,10 +12,11 @@ import { createRunDir, readRunConfig } from '../node/runs/run-folder';
 import { RunsFolderBusy } from '../node/runs/run-lock';
 import { takeRunsLock } from './lock';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { EtaTracker, formatDuration } from '../shared/progress';
+import { EtaTracker } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
 import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
+import { completedSummaryLine } from './summary-line';
 
 declare const __VERSION__: string | undefined;
 
@@ -194,13 +195,8 @@ async function main(argv: string[]): Promise<number> {
 
   const { done } = await trainer.exited;
   lock.release();
-  const summaryFile = join(runDir, 'summary.json');
   if (done.status === 'completed') {
-    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-    print(
-      `Test accuracy ${summary.testAccuracy.toFixed(4)} (loss ${summary.testLoss.toFixed(4)}) after ${summary.epochsCompleted} epochs, ` +
-        `${Math.round(summary.trainSamplesPerSecond).toLocaleString('en-US')} samples/s, ${formatDuration(summary.fitSeconds)} of training`,
-    );
+    print(completedSummaryLine(runDir));
     print(`Run folder: ${runDir}`);
     return EXIT.completed;
   }
