@@ -7,6 +7,7 @@ import { DashboardTools } from './dashboard-tools';
 import type { TrainingSession } from '../session/training-session';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 import { LogLimiter, handleWebviewMessage } from './webview-messages';
+import { postToWebview } from './post';
 
 export interface ShownRun {
   info: RunInfo;
@@ -123,7 +124,7 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
         this.actions.createConfig();
         break;
       case 'predict':
-        void this.tools.predict(msg).then((answer) => webview.postMessage(answer));
+        void this.tools.predict(msg).then((answer) => postToWebview(webview, answer), (err: unknown) => this.log.warn(`Prediction failed: ${String(err)}`));
         break;
       case 'export':
         void this.tools.export(msg);
@@ -132,14 +133,14 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   private replay(webview: vscode.Webview): void {
-    const send = (m: ToWebview) => void webview.postMessage(m);
+    const send = (m: ToWebview) => postToWebview(webview, m);
     send({ type: 'session', state: this.session.state });
     send({ type: 'showRun', run: this.shown?.info ?? null });
     if (this.shown) send({ type: 'events', runId: this.shown.info.id, events: this.shown.events });
   }
 
   private post(m: ToWebview): void {
-    for (const w of this.webviews) void w.postMessage(m);
+    for (const w of this.webviews) postToWebview(w, m);
   }
 
   dispose(): void {
