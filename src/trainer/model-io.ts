@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { RunFolderWriteError } from '../node/runs/run-folder';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fsyncDir, writeFileDurable } from '../node/files/durable';
 
 /**
  * Saves in the standard tfjs layers format (model.json + weights.bin), loadable with
@@ -18,6 +19,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
     const replacing = existsSync(dir);
     if (replacing) renameSync(dir, old);
     renameSync(tmp, dir);
+    fsyncDir(dirname(dir));
     if (replacing) rmSync(old, { recursive: true, force: true });
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
@@ -35,7 +37,8 @@ async function writeModel(model: tf.LayersModel, tmp: string): Promise<void> {
             (Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((b) => Buffer.from(b)),
           )
         : Buffer.alloc(0);
-      writeFileSync(join(tmp, 'weights.bin'), weights);
+      // On the disk before the folder is renamed into place (a power cut keeps a whole model).
+      writeFileDurable(join(tmp, 'weights.bin'), weights);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: 'layers-model',
@@ -44,7 +47,8 @@ async function writeModel(model: tf.LayersModel, tmp: string): Promise<void> {
         trainingConfig: artifacts.trainingConfig,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      writeFileSync(join(tmp, 'model.json'), JSON.stringify(modelJson));
+      writeFileDurable(join(tmp, 'model.json'), JSON.stringify(modelJson));
+      fsyncDir(tmp);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
     }),
   );

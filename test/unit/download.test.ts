@@ -1,5 +1,6 @@
 // The downloader against a local HTTP server that serves the bundled sample's real IDX files.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -199,6 +200,14 @@ describe('downloadFiles', () => {
     await assert.rejects(download, { name: 'AbortError' });
     assert.equal(server.requests.length, 1);
     assert.deepEqual(cacheListing(), []);
+  });
+
+  test('what a download killed mid-way left is removed at the next download; a live download\'s temp file is not', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(cache, `${trainImages.name}.tmp-${dead}`), body(trainImages.name).subarray(0, 1000));
+    writeFileSync(join(cache, `${trainImages.name}.tmp-${process.ppid}`), 'another download, still running');
+    await downloadFile(trainImages, { dir: cache, mirrors: [mirror()] });
+    assert.deepEqual(cacheListing(), [trainImages.name, `${trainImages.name}.tmp-${process.ppid}`].sort());
   });
 
   test('every mirror down: the offline message suggests data.dir and mnist-sample', async () => {

@@ -4,6 +4,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from './idx';
+import { fsyncDir } from '../files/durable';
+import { removeStaleTemps } from '../files/stale-temps';
 
 /** A file the downloader fetches, and what it must be. */
 export interface RemoteFile {
@@ -87,6 +89,8 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
   } catch (err) {
     throw cacheWriteError(err, file, opts.dir) ?? err;
   }
+  // What a download killed mid-way left (its process is gone) is removed, not left to fill the disk.
+  removeStaleTemps(opts.dir, (name) => name === file.name);
 
   if (opts.mirrors.length === 0) {
     throw new DataError(`Could not download ${file.name}: no mirror is configured.`, file.name, OFFLINE_HINT);
@@ -177,8 +181,10 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
     }
     const md5 = hash.digest('hex');
     if (md5 !== file.md5) throw new MirrorError(`checksum mismatch: md5 ${md5}, expected ${file.md5}`);
+    await handle.sync(); // on the disk before it takes its name: a power cut never leaves a short file named as the real one
     await handle.close();
     await rename(tmp, dest);
+    fsyncDir(opts.dir);
   } catch (err) {
     await handle.close().catch(() => undefined);
     await rm(tmp, { force: true });
