@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { downloadFile, downloadFiles, type DownloadProgress, type RemoteFile } from '../../src/node/data/download';
+import { DEFAULT_MIN_BYTES_PER_SECOND, downloadDeadlineMs, downloadFile, downloadFiles, minimumSpeed, type DownloadProgress, type RemoteFile } from '../../src/node/data/download';
 import { DataError, parseIdx, type IdxImages } from '../../src/node/data/idx';
 import { ensureSample } from '../helpers/datasets';
 import { startMirrorServer, type MirrorServer } from '../helpers/idx-server';
@@ -200,6 +200,41 @@ describe('downloadFiles', () => {
     await assert.rejects(download, { name: 'AbortError' });
     assert.equal(server.requests.length, 1);
     assert.deepEqual(cacheListing(), []);
+  });
+
+  test('a mirror that drips bytes (never silent long enough to stall) is given up at the file\'s deadline, naming the file and the mirror', async () => {
+    const drip = mirror({ [trainImages.name]: { body: body(trainImages.name), dripBytes: 2000, everyMs: 20 } });
+    const started = Date.now();
+    // 1 MB/s at least: the 1.3 MB file gets 0.2 s + 1.3 s; the drip (100 KB/s) would take 13 s.
+    const err = await rejectsDataError(
+      downloadFile(trainImages, { dir: cache, mirrors: [drip], stallTimeoutMs: 1000, minBytesPerSecond: 1_000_000, deadlineGraceMs: 200 }),
+      new RegExp(`^Could not download train-images-idx3-ubyte\\.gz from any mirror \\(${drip}train-images-idx3-ubyte\\.gz: too slow: \\d+ of ${trainImages.size} bytes after 1\\.\\d s, this file's deadline \\(at least 1000 KB/s on average\\)\\)\\.$`),
+    );
+    assert.ok(Date.now() - started < 5000, 'given up at the deadline, not when the drip ends');
+    assert.match(err.hint ?? '', /MNIST_DOWNLOAD_MIN_SPEED/);
+    assert.deepEqual(cacheListing(), []);
+  });
+
+  test('a dripping mirror is given up and the next one delivers; MNIST_DOWNLOAD_MIN_SPEED sets the speed', async () => {
+    const drip = mirror({ [trainImages.name]: { body: body(trainImages.name), dripBytes: 2000, everyMs: 20 } });
+    const warnings: string[] = [];
+    const env = { MNIST_DOWNLOAD_MIN_SPEED: '2000' }; // KB/s: 0.65 s for the file, plus the grace
+    await downloadFile(trainImages, { dir: cache, mirrors: [drip, mirror()], deadlineGraceMs: 100, env, onWarning: (w) => warnings.push(w) });
+    assert.match(warnings[0], /too slow: .* \(at least 2000 KB\/s on average\)/);
+    assert.deepEqual(new Uint8Array(readFileSync(join(cache, trainImages.name))), body(trainImages.name));
+  });
+
+  test('the deadline scales with the file and can be turned off; a bad MNIST_DOWNLOAD_MIN_SPEED is named and the default used', () => {
+    assert.equal(downloadDeadlineMs(9_912_422, DEFAULT_MIN_BYTES_PER_SECOND), 30_000 + Math.ceil(9_912_422 / 20));
+    assert.ok(downloadDeadlineMs(4542, DEFAULT_MIN_BYTES_PER_SECOND)! < 31_000);
+    assert.equal(downloadDeadlineMs(9_912_422, 0), null);
+    assert.deepEqual(minimumSpeed({ env: { MNIST_DOWNLOAD_MIN_SPEED: '0' } }), { bytesPerSecond: 0 });
+    assert.deepEqual(minimumSpeed({ env: { MNIST_DOWNLOAD_MIN_SPEED: '5' } }), { bytesPerSecond: 5000 });
+    assert.deepEqual(minimumSpeed({ env: {} }), { bytesPerSecond: DEFAULT_MIN_BYTES_PER_SECOND });
+    const bad = minimumSpeed({ env: { MNIST_DOWNLOAD_MIN_SPEED: 'fast' } });
+    assert.equal(bad.bytesPerSecond, DEFAULT_MIN_BYTES_PER_SECOND);
+    assert.equal(bad.problem, 'MNIST_DOWNLOAD_MIN_SPEED="fast" is not a speed in KB/s (a number, 0 for no deadline); using 20 KB/s');
+    assert.deepEqual(minimumSpeed({ minBytesPerSecond: 7, env: { MNIST_DOWNLOAD_MIN_SPEED: '5' } }), { bytesPerSecond: 7 }, 'the option wins');
   });
 
   test('what a download killed mid-way left is removed at the next download; a live download\'s temp file is not', async () => {

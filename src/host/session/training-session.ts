@@ -14,7 +14,7 @@ import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../../node/runs/
 import { updateRunMeta } from '../../node/runs/run-listing';
 import { nativeBackendDir } from '../native-backend';
 import { runInfo } from '../../node/runs/run-store';
-import { type Settings, SettingError, readSettings } from '../settings';
+import { type Settings, SettingError, readSettings, trainerEnvironment } from '../settings';
 import { trusted } from '../trust';
 import { configSetsBackend } from '../../shared/config-backend';
 
@@ -226,7 +226,7 @@ export class TrainingSession implements vscode.Disposable {
       ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
       nativeBackendDir: nativeBackendDir(this.context),
       ...(options.resumeDir ? { resume: true } : {}),
-    }, { silenceTimeoutMs: settings.trainerTimeoutMs });
+    }, { silenceTimeoutMs: settings.trainerTimeoutMs, env: trainerEnvironment() });
     this.setState('training');
     this.log.info(`${options.resumeDir ? 'Resuming run' : 'Run'} ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
     this.onRunStartEmitter.fire(run);

@@ -25,6 +25,8 @@ export interface TrainerProcessOptions {
    * failed. Batches, downloads and evaluation all report well within a minute; off when omitted or 0.
    */
   silenceTimeoutMs?: number;
+  /** The trainer's environment (process.env when omitted): e.g. VS Code's http.proxy as HTTPS_PROXY. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Forks dist/trainer.js, sends `start`, and relays its events; a trainer that dies is reported as a failed run. */
@@ -43,6 +45,7 @@ export class TrainerProcess {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: options.execArgv ?? [],
       serialization: 'json',
+      ...(options.env ? { env: options.env } : {}),
     });
     this.child.stdout?.on('data', (b: Buffer) => this.relayOutput(b.toString(), 'info'));
     this.child.stderr?.on('data', (b: Buffer) => {
