@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { RunFolderWriteError } from '../node/runs/run-folder';
 import { dirname, join } from 'node:path';
 import { fsyncDir, writeFileDurable } from '../node/files/durable';
+import { readModelFiles } from './model-files';
 
 /**
  * Saves in the standard tfjs layers format (model.json + weights.bin), loadable with
@@ -54,19 +55,18 @@ async function writeModel(model: tf.LayersModel, tmp: string): Promise<void> {
   );
 }
 
-/** Loads a model folder written by saveModel (or by tfjs-node's file:// handler). */
+/**
+ * Loads a model folder written by saveModel (or by tfjs-node's file:// handler). The folder may come
+ * from a cloned workspace: model-files.ts reads only its own regular files, within size limits.
+ */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const manifest = modelJson.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  const files = readModelFiles(dir);
   return tf.loadLayersModel(
     tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: manifest.flatMap((g) => g.weights),
-      weightData,
-      trainingConfig: modelJson.trainingConfig,
+      modelTopology: files.modelTopology as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: files.weightSpecs,
+      weightData: files.weightData,
+      trainingConfig: files.trainingConfig as tf.io.TrainingConfig,
     }),
   );
 }
