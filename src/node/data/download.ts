@@ -53,7 +53,7 @@ export interface DownloadOptions {
 
 export type DownloadEnv = ProxyEnv & { MNIST_DOWNLOAD_MIN_SPEED?: string };
 
-/** 20 KB/s: the 9.9 MB training images then have 8.5 minutes; an average slower than that is a mirror stuck dripping. */
+/** 20 KB/s: the 9.9 MB training images then have 8.8 minutes (with the grace); slower on average is a mirror stuck dripping. */
 export const DEFAULT_MIN_BYTES_PER_SECOND = 20_000;
 export const DEFAULT_DEADLINE_GRACE_MS = 30_000;
 
