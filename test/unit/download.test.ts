@@ -218,9 +218,9 @@ describe('downloadFiles', () => {
   test('a dripping mirror is given up and the next one delivers; MNIST_DOWNLOAD_MIN_SPEED sets the speed', async () => {
     const drip = mirror({ [trainImages.name]: { body: body(trainImages.name), dripBytes: 2000, everyMs: 20 } });
     const warnings: string[] = [];
-    const env = { MNIST_DOWNLOAD_MIN_SPEED: '2000' }; // KB/s: 0.65 s for the file, plus the grace
-    await downloadFile(trainImages, { dir: cache, mirrors: [drip, mirror()], deadlineGraceMs: 100, env, onWarning: (w) => warnings.push(w) });
-    assert.match(warnings[0], /too slow: .* \(at least 2000 KB\/s on average\)/);
+    const env = { MNIST_DOWNLOAD_MIN_SPEED: '500' }; // KB/s: 2.6 s for the file plus 1 s; the drip would take 13 s
+    await downloadFile(trainImages, { dir: cache, mirrors: [drip, mirror()], deadlineGraceMs: 1000, env, onWarning: (w) => warnings.push(w) });
+    assert.match(warnings[0], /too slow: .* \(at least 500 KB\/s on average\)/);
     assert.deepEqual(new Uint8Array(readFileSync(join(cache, trainImages.name))), body(trainImages.name));
   });
 
