@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DatasetEvent, EvaluationEvent, TrainerEvent } from '../../src/shared/protocol';
-import { classCountsChartOption, confusionChartOption, FALLBACK_INSIGHT_THEME, perClassChartOption } from '../../webview/eval-charts';
-import { formatTooltip } from '../../webview/charts';
-import type { Evaluation } from '../../webview/state';
+import { FALLBACK_THEME } from '../../src/shared/chart-theme';
+import { classCountsChartOption, confusionChartOption, perClassChartOption } from '../../webview/dashboard/eval-charts';
+import { formatTooltip } from '../../webview/dashboard/charts';
+import type { Evaluation } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -40,25 +41,25 @@ describe('tooltips escape what events.jsonl says', () => {
   const { ev, ds } = poisoned();
 
   it('confusion matrix: a cell count and class names holding markup', () => {
-    const option = confusionChartOption(ev, 'counts', FALLBACK_INSIGHT_THEME, ds.classNames);
+    const option = confusionChartOption(ev, 'counts', FALLBACK_THEME, ds.classNames);
     const format = (option.tooltip as { formatter: Formatter }).formatter;
     assertText(format({ value: [5, 3, 0] }));
   });
 
   it('per-class accuracy: the count right and the class name', () => {
-    const option = perClassChartOption(ev, FALLBACK_INSIGHT_THEME, ds.classNames);
+    const option = perClassChartOption(ev, FALLBACK_THEME, ds.classNames);
     assertText((option.tooltip as { formatter: Formatter }).formatter({ dataIndex: 3 }));
   });
 
   it('class counts: a count holding markup', () => {
     const info = { classNames: ds.classNames, classCounts: ds.classCounts } as Parameters<typeof classCountsChartOption>[0];
-    const option = classCountsChartOption(info, FALLBACK_INSIGHT_THEME);
+    const option = classCountsChartOption(info, FALLBACK_THEME);
     assertText((option.tooltip as { formatter: Formatter }).formatter([{ dataIndex: 3 }]));
   });
 
   it('a class name that is not a string at all (an object) does not break the tooltip', () => {
     const names = [{ toString: () => HOSTILE }] as unknown as string[];
-    const option = perClassChartOption(ev, FALLBACK_INSIGHT_THEME, names);
+    const option = perClassChartOption(ev, FALLBACK_THEME, names);
     assertText((option.tooltip as { formatter: Formatter }).formatter({ dataIndex: 0 }));
   });
 
