@@ -12,6 +12,7 @@ import { formatIssue, parseConfigText, validateConfigText } from '../../shared/v
 import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../../node/data/datasets';
 import { readSettings } from '../settings';
 import { SinglePanel } from './webview-panel';
+import { postToWebview } from './post';
 
 /** Where the preview's config is, and what it says; `problem` when it cannot be read. */
 export type PreviewConfig = { file: string | null; config: MnistConfig } | { problem: string; file: string };
@@ -129,7 +130,7 @@ export class AugmentPreviewPanel implements vscode.Disposable {
       column: vscode.ViewColumn.Active,
       accept: isFromAugmentView,
       // Its one message is `ready`: hidden and shown again, the webview starts over and asks.
-      onMessage: (_ready, webview) => this.message && void webview.postMessage(this.message),
+      onMessage: (_ready, webview) => this.message && postToWebview(webview, this.message),
       view: 'augmentation preview',
     }, log);
   }
