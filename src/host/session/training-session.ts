@@ -340,7 +340,7 @@ export class TrainingSession implements vscode.Disposable {
     } else if (done.status === 'completed' && evaluation?.type === 'evaluation') {
       this.log.info(`Run ${run.info.id} completed`);
       void vscode.window.showInformationMessage(
-        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epochs).`,
+        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epoch${run.config.training.epochs === 1 ? '' : 's'}).`,
       );
     } else if (done.status === 'cancelled') {
       this.log.info(`Run ${run.info.id} cancelled`);
