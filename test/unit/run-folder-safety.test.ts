@@ -116,7 +116,6 @@ describe('writers of run folder files (an audit of src/)', () => {
     'src/node/runs/resume.ts': 'a newline appended to events.jsonl before a resumed run appends',
     'src/node/runs/report-files.ts': 'report SVGs in a new images folder no reader lists until the .md (written atomically) exists',
     'src/node/runs/run-lock.ts': 'the lock: a temp file linked or renamed into place',
-    'src/node/runs/safe-read.ts': 'none: openSync with O_RDONLY, to read run files without following links',
     'src/trainer/kernels/threads.ts': 'scripts for wasm worker threads in a fresh temp folder',
     'src/host/config-editing/create-config.ts': "mnist.config.json through VS Code's file system, after asking",
     'src/host/panels/dashboard-tools.ts': 'exported charts, to a file the user picked',

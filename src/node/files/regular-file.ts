@@ -19,6 +19,28 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * The checks are on the open descriptor, so the file cannot be swapped between check and read.
  */
 export function readRegularFile(file: string, maxBytes: number): Buffer {
+  const { fd, size } = openRegularFile(file, maxBytes);
+  try {
+    // One byte more than fstat said tells a file that grew since from one that did not.
+    const buf = Buffer.alloc(size + 1);
+    let length = 0;
+    while (length < buf.length) {
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > size) throw new UnsafeFileError(file, 'grew while it was read; try again when it is written');
+    return buf.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens a regular file of at most maxBytes for reading, with the same checks as readRegularFile;
+ * the caller closes the descriptor. For reading a large file a chunk at a time.
+ */
+export function openRegularFile(file: string, maxBytes: number): { fd: number; size: number } {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -32,18 +54,10 @@ export function readRegularFile(file: string, maxBytes: number): Buffer {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new UnsafeFileError(file, 'is not a regular file');
     if (stat.size > maxBytes) throw new UnsafeFileError(file, `is ${stat.size} bytes, more than the ${maxBytes} expected at most`);
-    // One byte more than fstat said tells a file that grew since from one that did not.
-    const buf = Buffer.alloc(stat.size + 1);
-    let length = 0;
-    while (length < buf.length) {
-      const n = readSync(fd, buf, length, buf.length - length, null);
-      if (n === 0) break;
-      length += n;
-    }
-    if (length > stat.size) throw new UnsafeFileError(file, 'grew while it was read; try again when it is written');
-    return buf.subarray(0, length);
-  } finally {
+    return { fd, size: stat.size };
+  } catch (err) {
     closeSync(fd);
+    throw err;
   }
 }
 
