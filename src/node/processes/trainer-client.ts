@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DoneEvent, StartCommand, TrainerCommand, TrainerEvent } from '../../shared/protocol';
 import { finishAbandonedRun } from '../runs/run-folder';
+import { trainerExecArgv } from './wasm-features';
 
 export interface TrainerExit {
   /** The run's final event: the trainer's own, or one written for it if it died. */
@@ -41,7 +42,7 @@ export class TrainerProcess {
   constructor(trainerPath: string, private readonly start: StartCommand, private readonly options: TrainerProcessOptions = {}) {
     this.child = fork(trainerPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: options.execArgv ?? [],
+      execArgv: [...(options.execArgv ?? []), ...trainerExecArgv()],
       serialization: 'json',
     });
     this.child.stdout?.on('data', (b: Buffer) => this.relayOutput(b.toString(), 'info'));
