@@ -20,7 +20,7 @@ import { mnist10kDir, trainerBundle } from '../helpers/paths';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number;
-interface Case { name: string; x: Shape4; w: Shape4; strides: number; pad: Pad; real?: boolean }
+interface Case { name: string; x: Shape4; w: Shape4; strides: number; pad: Pad; real?: 'digits' | 'features' }
 interface Outcome { name: string; pass: string; relativeError: number; differsFromPlain?: boolean }
 interface ChildResult { flavour: string; reason: string; digits: string; outcomes: Outcome[] }
 
@@ -65,8 +65,9 @@ function randomCases(): Case[] {
 }
 
 const CASES: Case[] = [
-  { name: 'CNN layer 2 on real digit features: 8×13×13×32, 3×3→64 valid', x: [8, 13, 13, 32], w: [3, 3, 32, 64], strides: 1, pad: 'valid', real: true },
-  { name: 'same padding on real digit features: 8×13×13×32, 3×3→16', x: [8, 13, 13, 32], w: [3, 3, 32, 16], strides: 1, pad: 'same', real: true },
+  { name: 'CNN layer 1 on real digits: 8×28×28×1, 3×3→32 valid', x: [8, 28, 28, 1], w: [3, 3, 1, 32], strides: 1, pad: 'valid', real: 'digits' },
+  { name: 'CNN layer 2 on real digit features: 8×13×13×32, 3×3→64 valid', x: [8, 13, 13, 32], w: [3, 3, 32, 64], strides: 1, pad: 'valid', real: 'features' },
+  { name: 'same padding on real digit features: 8×13×13×32, 3×3→16', x: [8, 13, 13, 32], w: [3, 3, 32, 16], strides: 1, pad: 'same', real: 'features' },
   ...randomCases(),
 ];
 
@@ -109,7 +110,7 @@ async function child(flavour: string): Promise<void> {
     const first = tf.conv2d(tf.tensor4d(real.images, [8, 28, 28, 1]), tf.tensor4d(values(9 * 32, 3, -0.5, 0.5), [3, 3, 1, 32]), 1, 'valid');
     return Float32Array.from(tf.maxPool(first.relu() as tf.Tensor4D, 2, 2, 'valid').dataSync());
   });
-  const inputs = CASES.map((c) => (c.real ? features : values(c.x.reduce((a, b) => a * b, 1), 5, 0, 1)));
+  const inputs = CASES.map((c) => (c.real === 'digits' ? real.images : c.real === 'features' ? features : values(c.x.reduce((a, b) => a * b, 1), 5, 0, 1)));
   const cpu = CASES.map((c, i) => passes(c, inputs[i]));
   const choice = await initBackend('wasm');
   fmaOptions.enabled = false;

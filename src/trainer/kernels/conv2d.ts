@@ -1,10 +1,9 @@
-// Conv2D and FusedConv2D (bias, ReLU) for wasm as a direct SIMD loop (simd.wat conv4x8): 4 output pixels × 8 filters held in
-// registers while the loop walks each filter row's contiguous run of x. XNNPACK's own conv runs
-// the CNN's layers at about half that speed here (scripts/bench/conv-flops.ts), and it repacks
-// the filter whenever it changes, i.e. after every training step. The faster
-// Conv2DBackpropInput runs on this too (a full convolution). Other cases (NCHW, dilations, filter
-// counts not a multiple of 8, narrow outputs, a first layer's few input channels) stay on
-// wasm's own kernel.
+// Conv2D and FusedConv2D (bias, ReLU) for wasm as a direct SIMD loop (simd.wat conv4x8): 4 output
+// pixels × 8 filters held in registers while the loop walks each filter row's contiguous run of x.
+// XNNPACK's own conv runs the CNN's layers at about half that speed here
+// (scripts/bench/conv-flops.ts), and it repacks the filter whenever it changes, i.e. after every
+// training step. The faster Conv2DBackpropInput runs on this too (a full convolution). Other cases
+// (NCHW, dilations, filter counts not a multiple of 8, narrow outputs) stay on wasm's own kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -50,8 +49,9 @@ function directConv2d(
   const info = nhwcConvInfo(x.shape as Shape4, filter.shape as Shape4, strides, pad, dimRoundingMode);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  // Fewer than 8 values per filter row makes the inner loop mostly overhead (a first layer's 3×1).
-  if (outChannels % 8 !== 0 || outWidth < 4 || filterWidth * inChannels < 8 || outHeight < 1) return null;
+  // A first layer's short filter rows (3 taps of 1 channel) too: 2.2–2.8 ms against XNNPACK's 4.3
+  // for the CNN's 128×28×28×1 → 32 (scripts/bench/conv-flops.ts, min CPU time, loaded machine).
+  if (outChannels % 8 !== 0 || outWidth < 4 || outHeight < 1) return null;
   // A bias of one value per filter, as layers make it; other broadcasts stay on wasm's own.
   if (bias && (bias.dtype !== 'float32' || bias.shape.reduce((a, b) => a * b, 1) !== outChannels)) return null;
   const height = inHeight + padInfo.top + padInfo.bottom;
