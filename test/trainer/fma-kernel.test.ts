@@ -171,6 +171,8 @@ if (CHILD) {
   test('the trainer is forked with the relaxed SIMD flag where Node needs it, and says SIMD+FMA', async (t) => {
     if (!fmaArgv) return t.skip(`${process.version} has no relaxed SIMD, not even with ${RELAXED_SIMD_FLAG}`);
     assert.deepEqual(trainerExecArgv(), fmaArgv);
+    // Another binary is probed as it is; one that cannot run wasm at all gets no flag.
+    assert.deepEqual(trainerExecArgv('/bin/false'), []);
     const config = applyDefaults({ dataset: 'mnist-sample', backend: 'wasm', model: { preset: 'mlp' }, training: { epochs: 1, batchSize: 256 } });
     const runDir = createRunDir(mkdtempSync(join(tmpdir(), 'runs-')), config);
     const trainer = new TrainerProcess(trainerBundle, { type: 'start', config, runDir, cacheDir: join(runDir, '..', 'cache') });

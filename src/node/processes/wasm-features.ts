@@ -22,11 +22,11 @@ export function relaxedSimdHere(): boolean {
   }
 }
 
-/** Whether `execPath` with the flag validates it: a short child process (about 50 ms), run once. */
-export function relaxedSimdWithFlag(execPath = process.execPath): boolean {
+/** Whether `execPath` (with `flags`) validates it: a short child process, about 50 ms. */
+export function relaxedSimdIn(execPath: string, flags: string[]): boolean {
   const check = `process.exit(WebAssembly.validate(Buffer.from('${RELAXED_MADD_MODULE}', 'base64')) ? 0 : 1)`;
   // ELECTRON_RUN_AS_NODE: inside VS Code execPath is Electron, which must act as node here, as fork makes it.
-  const r = spawnSync(execPath, [RELAXED_SIMD_FLAG, '-e', check], {
+  const r = spawnSync(execPath, [...flags, '-e', check], {
     stdio: 'ignore',
     timeout: 10_000,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -35,17 +35,29 @@ export function relaxedSimdWithFlag(execPath = process.execPath): boolean {
   return r.status === 0;
 }
 
-let cached: string[] | undefined;
+/** Whether `execPath` with the flag validates it. */
+export function relaxedSimdWithFlag(execPath = process.execPath): boolean {
+  return relaxedSimdIn(execPath, [RELAXED_SIMD_FLAG]);
+}
+
+const cached = new Map<string, string[]>();
 
 /**
- * The execArgv the trainer child needs for relaxed SIMD: nothing where the runtime has it on by
- * default or cannot have it, the flag where it must be asked for (Node 20). Worked out once.
+ * The execArgv a trainer child forked with `execPath` needs for relaxed SIMD: nothing where the
+ * runtime has it on by default or cannot have it, the flag where it must be asked for (Node 20).
+ * Worked out once per binary.
  */
-export function trainerExecArgv(): string[] {
-  if (!cached) {
-    const flagged = process.execArgv.includes(RELAXED_SIMD_FLAG);
-    if (relaxedSimdHere() && !flagged) cached = [];
-    else cached = flagged || relaxedSimdWithFlag() ? [RELAXED_SIMD_FLAG] : [];
+export function trainerExecArgv(execPath = process.execPath): string[] {
+  let argv = cached.get(execPath);
+  if (!argv) {
+    if (execPath === process.execPath) {
+      const flagged = process.execArgv.includes(RELAXED_SIMD_FLAG);
+      if (relaxedSimdHere() && !flagged) argv = [];
+      else argv = flagged || relaxedSimdWithFlag(execPath) ? [RELAXED_SIMD_FLAG] : [];
+    } else {
+      argv = relaxedSimdIn(execPath, []) ? [] : relaxedSimdWithFlag(execPath) ? [RELAXED_SIMD_FLAG] : [];
+    }
+    cached.set(execPath, argv);
   }
-  return [...cached];
+  return [...argv];
 }
