@@ -3,6 +3,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { DoneEvent, StartCommand, TrainerCommand, TrainerEvent } from '../../shared/protocol';
 import { finishAbandonedRun } from '../runs/run-folder';
+import { trainerExecArgv } from './wasm-features';
 
 export interface TrainerExit {
   /** The run's final event: the trainer's own, or one written for it if it died. */
@@ -58,7 +59,7 @@ export class TrainerProcess {
     try {
       child = fork(trainerPath, [], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        execArgv: options.execArgv ?? [],
+        execArgv: [...(options.execArgv ?? []), ...trainerExecArgv(options.execPath)],
         ...(options.execPath ? { execPath: options.execPath } : {}),
         serialization: 'json',
         ...(options.env ? { env: options.env } : {}),
