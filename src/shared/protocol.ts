@@ -2,6 +2,7 @@
 import type { AugmentPreview } from './augment-preview';
 import type { CompareCurves, CompareTable } from './compare';
 import type { AugmentConfig, MnistConfig, Monitor } from './config';
+import type { RunFinding } from './runs/findings/types';
 
 // ---------------------------------------------------------------- host/CLI → trainer
 
@@ -411,6 +412,8 @@ export interface RunSummary {
   resumed?: number;
   /** Seed, backend, versions, config hash and dataset checksums (src/shared/provenance.ts). */
   provenance?: RunProvenance;
+  /** What the run's curves and test results say (src/shared/runs/findings); absent in runs written before findings. */
+  findings?: RunFinding[];
 }
 
 export type DatasetChecksums = Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', string>>;
