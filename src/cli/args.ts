@@ -17,6 +17,8 @@ export interface CliOptions {
   resume?: string;
   /** Train CONFIG's "experiments" one after another. */
   sweep?: boolean;
+  /** Print the run's summary.json, findings included, as JSON on stdout when it ends. */
+  json?: boolean;
   help: boolean;
   version: boolean;
 }
@@ -43,6 +45,8 @@ Options:
                       own config (no CONFIG, --dataset, --preset, --epochs … with it)
   --sweep             train CONFIG's "experiments" one after another (a list of named changes
                       or a grid); the flags above set the base config, the experiments win
+  --json              when the run ends, print its summary (metrics, history, findings) as JSON
+                      on stdout; progress stays on stderr
   -h, --help          show this help
   --version           show the version
 
@@ -115,6 +119,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--sweep':
         o.sweep = true;
+        break;
+      case '--json':
+        o.json = true;
         break;
       case '--resume':
         o.resume = value();

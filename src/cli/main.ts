@@ -16,6 +16,7 @@ import { EtaTracker, formatDuration } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
 import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
+import { printFindings, printJsonSummary } from './findings';
 
 declare const __VERSION__: string | undefined;
 
@@ -195,12 +196,14 @@ async function main(argv: string[]): Promise<number> {
   const { done } = await trainer.exited;
   lock.release();
   const summaryFile = join(runDir, 'summary.json');
+  if (o.json) printJsonSummary(runDir);
   if (done.status === 'completed') {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
     print(
       `Test accuracy ${summary.testAccuracy.toFixed(4)} (loss ${summary.testLoss.toFixed(4)}) after ${summary.epochsCompleted} epochs, ` +
         `${Math.round(summary.trainSamplesPerSecond).toLocaleString('en-US')} samples/s, ${formatDuration(summary.fitSeconds)} of training`,
     );
+    printFindings(summary, print);
     print(`Run folder: ${runDir}`);
     return EXIT.completed;
   }
