@@ -2,24 +2,11 @@
 // each finding on the run that shows it, with the numbers a user can check on the curves, and
 // silence on a healthy run.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { MnistConfig } from '../../src/shared/config';
-import type { TrainerEvent } from '../../src/shared/protocol';
 import { type RunFinding, readFindings, runFindings, thresholds } from '../../src/shared/runs/findings';
 import { summarizeRun } from '../../src/shared/summary';
-import { validateConfig } from '../../src/shared/validate';
-import { repoRoot } from '../helpers/paths';
-
-const RECORDED = join(repoRoot, 'test', 'fixtures', 'run-history');
-
-export function recordedRun(name: string): { config: MnistConfig; events: TrainerEvent[]; summary: Record<string, unknown> } {
-  const dir = join(RECORDED, name);
-  const config = validateConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).config!;
-  const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrainerEvent);
-  return { config, events, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) };
-}
+import { RECORDED, recordedRun } from '../helpers/recorded-runs';
 
 const byId = (fs: RunFinding[], id: RunFinding['id']) => fs.find((f) => f.id === id);
 const valLoss = (s: Record<string, unknown>) => (s.history as { valLoss: number[] }).valLoss;
@@ -123,4 +110,17 @@ test('summary.json carries the findings, and findings read back from disk are ch
 test('thresholds: the numbers the findings decide with are named constants', () => {
   assert.equal(thresholds.SUGGESTED_PATIENCE, 2);
   assert.ok(thresholds.GAP_MIN > 0 && thresholds.IMPROVING_MIN_GAIN > 0 && thresholds.CHANCE_MARGIN > 0);
+});
+
+test("the report lists each run's findings under Findings, with the config field", async () => {
+  const { mkdtempSync, readFileSync: read } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { readRunsForReport, writeReport } = await import('../../src/node/runs/report-files');
+  const dirs = ['mnist10k-overfitting-25-epochs', 'mnist10k-sgd-lr20-diverges'].map((n) => join(RECORDED, n));
+  const written = writeReport(readRunsForReport(dirs), mkdtempSync(join(tmpdir(), 'reports-')), { date: new Date(2026, 11, 7, 23, 0, 0) });
+  const md = read(written.file, 'utf8');
+  const section = md.slice(md.indexOf('## Findings'));
+  assert.match(section, /validation loss was lowest after epoch 6 \(0\.2103\)/, 'overfitting, from the sweep findings');
+  assert.match(section, /\*\*mnist10k-overfitting-25-epochs\*\* \(`model`, info\): Training accuracy 100\.0 % against validation accuracy 94\.9 %/);
+  assert.match(section, /\*\*mnist10k-sgd-lr20-diverges\*\* \(`training\.learningRate`, error\): Validation accuracy stayed at chance/);
 });
