@@ -17,6 +17,7 @@ import { EvaluationView, MisclassifiedView } from './evaluation-view';
 import { formatBytes, formatCount, formatDuration, formatPercent, splitMessage } from './format';
 import { cssColorToRgb, PredictionGrid, type Rgb } from './grid';
 import { renderModelDetails } from './model-view';
+import { FindingsView } from './findings-view';
 import { applyMessage, displayStatus, initialState, isToWebview, plannedEpochs, type StatusKind, type ViewState } from './state';
 
 echarts.use([LineChart, BarChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, VisualMapContinuousComponent, CanvasRenderer, SVGRenderer]);
@@ -171,6 +172,7 @@ let rateChart: Chart;
 let grid: PredictionGrid;
 let drawPad: DrawPad;
 let datasetView: DatasetView;
+let findingsView: FindingsView;
 let evaluationView: EvaluationView;
 let misclassifiedView: MisclassifiedView;
 
@@ -329,6 +331,7 @@ function render(s: ViewState): void {
     $('sample-grid').dataset.epoch = String(s.samples.epoch);
   }
   grid.render(s.samples, theme.ink, s.dataset?.classNames);
+  findingsView.render(s);
 
   const styleKey2 = `${s.run?.id}|${themeVersion}`;
   const names = s.dataset?.classNames ?? [];
@@ -365,6 +368,7 @@ function start(): void {
   evaluationView = new EvaluationView($('evaluation-body'), scheduleRender);
   misclassifiedView = new MisclassifiedView($('misclassified-body'));
   datasetView = new DatasetView($('dataset-body'), scheduleRender);
+  findingsView = new FindingsView($('charts'));
 
   // VS Code swaps body classes (vscode-light/-dark/-high-contrast) and the variables on <html> on a theme change.
   const onTheme = (): void => {

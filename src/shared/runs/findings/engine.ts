@@ -23,10 +23,11 @@ const points = (x: number): string => (x * 100).toFixed(1);
  * not known (the Dashboard has only the events): then the findings carry no quick fixes.
  */
 export function runFindings(config: MnistConfig | null, events: readonly TrainerEvent[], options: FindingsOptions = {}): RunFinding[] {
-  return findingsOf(config, runFacts(events), events, options);
+  return findingsOfFacts(config, runFacts(events), options);
 }
 
-function findingsOf(config: MnistConfig | null, f: RunFacts, events: readonly TrainerEvent[], options: FindingsOptions): RunFinding[] {
+/** The same from facts already gathered (the Dashboard's folded state). */
+export function findingsOfFacts(config: MnistConfig | null, f: RunFacts, options: FindingsOptions = {}): RunFinding[] {
   const fixes = (kinds: FixKind[]): QuickFix[] => (config ? quickFixes(kinds, config) : []);
   const stuck = noLearning(config, f, fixes);
   if (stuck) return [stuck];
@@ -40,7 +41,7 @@ function findingsOf(config: MnistConfig | null, f: RunFacts, events: readonly Tr
   }
   const gap = generalisationGap(f, fixes);
   if (gap) out.push(gap);
-  const weak = weakDigits(f, events);
+  const weak = weakDigits(f);
   if (weak) out.push(weak);
   if (config && f.status === 'completed') out.push(...neverActed(config, f));
   return out;
@@ -97,7 +98,8 @@ function noLearning(config: MnistConfig | null, f: RunFacts, fixes: (k: FixKind[
   const what = nan
     ? `The loss became ${nan.loss} at epoch ${nan.epoch}: training diverged`
     : `Validation accuracy stayed at chance (${pct(last.valAcc)} after epoch ${last.epoch}; chance is ${pct(chance)}), ` +
-      `loss ${f4(e[0].loss)} at epoch 1 and ${f4(last.loss)} at epoch ${last.epoch}: the model learned nothing`;
+      (e.length === 1 ? `loss ${f4(last.loss)}` : `loss ${f4(e[0].loss)} at epoch ${e[0].epoch} and ${f4(last.loss)} at epoch ${last.epoch}`) +
+      ': the model learned nothing';
   return {
     id: 'noLearning',
     severity: 'error',
@@ -145,10 +147,10 @@ function generalisationGap(f: RunFacts, fixes: (k: FixKind[]) => QuickFix[]): Ru
 }
 
 /** 5. The classes clearly below the overall test accuracy, and what they are mistaken for. */
-function weakDigits(f: RunFacts, events: readonly TrainerEvent[]): RunFinding | null {
+function weakDigits(f: RunFacts): RunFinding | null {
   const ev = f.evaluation;
   if (!ev) return null;
-  const names = events.find((e) => e.type === 'dataset')?.classNames ?? ev.perClassAccuracy.map((_, i) => String(i));
+  const names = f.classNames ?? ev.perClassAccuracy.map((_, i) => String(i));
   const digits = names.every((n, i) => n === String(i));
   const weak = ev.perClassAccuracy
     .map((acc, c) => ({ acc, c }))
