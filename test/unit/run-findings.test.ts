@@ -104,6 +104,8 @@ test('summary.json carries the findings, and findings read back from disk are ch
   assert.deepEqual(s.findings, runFindings(config, events));
   assert.deepEqual(readFindings(JSON.parse(JSON.stringify(s.findings))), s.findings);
   assert.deepEqual(readFindings('nope'), []);
+  const hostile = readFindings([{ id: 'noLearning', severity: 'error', message: 'm', path: ['training'], fixes: [{ kind: 'rm', title: 't', edits: [] }, { kind: 'useAdam', title: { x: 1 }, edits: [] }, { kind: 'useAdam', title: 'Use adam', edits: [] }] }]);
+  assert.deepEqual(hostile[0].fixes, [{ kind: 'useAdam', title: 'Use adam', edits: [] }], 'only sound quick fixes are kept');
   assert.deepEqual(readFindings([{ id: 'overfitting', severity: 'warning', message: 'x', path: ['a', -1], fixes: [] }, { id: 'rm -rf', severity: 'error', message: 'y', path: [], fixes: [] }]), []);
 });
 

@@ -6,8 +6,6 @@ import { AUGMENT_DEFAULTS, DEFAULT_CONFIG } from '../../config';
 import { SUGGESTED_DROPOUT, SUGGESTED_PATIENCE } from './thresholds';
 import type { FixKind, JsonEdit, QuickFix } from './types';
 
-export const FIX_KINDS: readonly FixKind[] = ['addEarlyStopping', 'addDropout', 'turnOnAugment', 'learningRateDiv10', 'learningRateDiv100', 'useAdam', 'doubleEpochs'];
-
 /** The tutorial's optimizer and rate, the switch-to-adam fix's target. */
 const ADAM_RATE = 0.001;
 /** The schema's largest epochs. */

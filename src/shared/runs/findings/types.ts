@@ -44,7 +44,15 @@ export interface RunFinding {
 const IDS: readonly string[] = ['overfitting', 'noLearning', 'stillImproving', 'generalisationGap', 'weakDigits', 'neverActed'];
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'];
 
-/** For findings read from disk: checks shape and size, keeps only what is sound. */
+export const FIX_KINDS: readonly FixKind[] = ['addEarlyStopping', 'addDropout', 'turnOnAugment', 'learningRateDiv10', 'learningRateDiv100', 'useAdam', 'doubleEpochs'];
+
+function isQuickFix(x: unknown): x is QuickFix {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as Record<string, unknown>;
+  return (FIX_KINDS as readonly string[]).includes(o.kind as string) && typeof o.title === 'string' && o.title.length <= 200 && Array.isArray(o.edits);
+}
+
+/** For findings read from disk: checks shape and size, keeps only what is sound (quick fixes too). */
 export function readFindings(v: unknown): RunFinding[] {
   if (!Array.isArray(v)) return [];
   return v.slice(0, 20).filter((f): f is RunFinding => {
@@ -60,5 +68,5 @@ export function readFindings(v: unknown): RunFinding[] {
       o.path.every((p) => typeof p === 'string' || (typeof p === 'number' && Number.isInteger(p) && p >= 0)) &&
       Array.isArray(o.fixes)
     );
-  });
+  }).map((f) => ({ ...f, fixes: f.fixes.filter(isQuickFix).slice(0, 10) }));
 }
