@@ -128,3 +128,20 @@ test('a run that ends: its findings go to the config file with its settings; mni
   assert.deepEqual(shown(file), []);
   d.dispose();
 });
+
+test('a run mnist-train writes in a terminal: its summary.json appearing publishes its findings', async () => {
+  const file = join(root, 'mnist.config.json');
+  writeFileSync(file, OVERFIT_TEXT);
+  const d = new FindingsDiagnostics(context().globalStorageUri as never, new EventEmitter<never>().event);
+  await d.ready;
+  assert.deepEqual(shown(file), []);
+  const runDir = join(root, '.mnist', 'runs', OVERFIT_ID);
+  cpSync(join(RECORDED, 'mnist10k-overfitting-25-epochs'), runDir, { recursive: true });
+  const watcher = ui.watchers.find((w) => String((w.pattern as { pattern: string }).pattern).endsWith('*/summary.json'))!;
+  assert.equal((watcher.pattern as { pattern: string }).pattern, '.mnist/runs/*/summary.json');
+  const published = new Promise((resolve) => d.onDidPublish(resolve));
+  watcher.fire('create', Uri.file(join(runDir, 'summary.json')));
+  await published;
+  assert.deepEqual(shown(file).map((x) => x.code), ['overfitting', 'generalisationGap']);
+  d.dispose();
+});

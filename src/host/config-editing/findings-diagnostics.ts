@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MnistConfig } from '../../shared/config';
 import { type ConfigPath, type RunFinding, readFindings, runFindings } from '../../shared/runs/findings';
-import { readEvents } from '../../node/runs/run-folder';
+import { readEvents, readRunConfig } from '../../node/runs/run-folder';
 import { listRunRecords } from '../../node/runs/run-listing';
+import { validateConfig } from '../../shared/validate';
 import { readSettings } from '../settings';
 import { anchorRange, fieldValues, findingFields, resolvedFileConfig, sameSettings } from './findings-anchors';
 import { FindingsCodeActions } from './findings-actions';
@@ -82,7 +83,39 @@ export class FindingsDiagnostics implements vscode.Disposable {
         if (this.enabled) void this.scan();
       }),
     );
+    this.watchRunsFolders();
     this.ready = this.scan();
+  }
+
+  /** A run written by mnist-train in a terminal ends with its summary.json: its findings go up too. */
+  private watchRunsFolders(): void {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      let root: string;
+      try {
+        root = readSettings(folder, this.globalStorage).runsFolder;
+      } catch {
+        continue;
+      }
+      const rel = path.relative(folder.uri.fsPath, root);
+      const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+      const pattern = inside
+        ? new vscode.RelativePattern(folder, `${rel ? rel.split(path.sep).join('/') + '/' : ''}*/summary.json`)
+        : new vscode.RelativePattern(vscode.Uri.file(root), '*/summary.json');
+      const watcher = vscode.workspace.createFileSystemWatcher(pattern, false, false, true);
+      const written = (uri: vscode.Uri) => void this.showRunFolder(path.dirname(uri.fsPath));
+      this.disposables.push(watcher, watcher.onDidCreate(written), watcher.onDidChange(written));
+    }
+  }
+
+  private async showRunFolder(dir: string): Promise<void> {
+    let config: MnistConfig | null;
+    try {
+      config = validateConfig(readRunConfig(dir)).config;
+    } catch {
+      config = null;
+    }
+    // Not a readable run: the Runs view says what is wrong with it.
+    if (config) await this.showRun({ dir, config });
   }
 
   get enabled(): boolean {
