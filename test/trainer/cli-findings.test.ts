@@ -25,7 +25,7 @@ test('sgd at learning rate 20: the Findings block names the rate, --json and sum
   const cwd = configIn({ data: { dir: mnist10kDir }, training: { epochs: 3, optimizer: 'sgd', learningRate: 20 }, backend: 'wasm' });
   const r = await runCli(['mnist.config.json', '--json'], cwd);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /Test accuracy 0\.1\d+[^\n]*\nFindings:\n  error \(training\.learningRate\): Validation accuracy stayed at chance/, 'the block comes right after the test accuracy');
+  assert.match(r.stderr, /Test accuracy 0\.1\d+[^\n]*\nFindings:\n {2}error \(training\.learningRate\): Validation accuracy stayed at chance/, 'the block comes right after the test accuracy');
   assert.match(block(r.stderr), /20 is far too high for sgd; the tutorial uses adam at 0\.001\.\n {6}try: Set the learning rate to 2 \(20 ÷ 10\)\n {6}try: Set the learning rate to 0\.2 \(20 ÷ 100\)\n {6}try: Use adam at 0\.001/);
   const json = JSON.parse(r.stdout) as RunSummary & { runDir: string };
   assert.equal(json.status, 'completed');
