@@ -36,13 +36,27 @@ export function findingMarkers(s: ViewState): EpochMarker[] {
 
 const SEVERITY_TEXT: Record<RunFinding['severity'], string> = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' };
 
+/** For the weakest-digits finding: each weak digit and what it is most often read as (a confusion-matrix cell). */
+export function weakCells(s: ViewState, f: RunFinding): { label: number; predicted: number }[] {
+  const matrix = s.evaluation?.confusionMatrix;
+  if (!matrix || f.id !== 'weakDigits') return [];
+  return (f.marks?.classes ?? []).flatMap((label) => {
+    const row = matrix[label] ?? [];
+    let predicted = -1;
+    row.forEach((n, p) => {
+      if (p !== label && n > 0 && (predicted < 0 || n > row[predicted])) predicted = p;
+    });
+    return predicted < 0 ? [] : [{ label, predicted }];
+  });
+}
+
 export class FindingsView {
   readonly section: HTMLElement;
   private readonly list: HTMLElement;
   private key = '';
 
-  /** Builds the section and puts it right after `after` (the charts). */
-  constructor(after: HTMLElement) {
+  /** Builds the section and puts it right after `after` (the charts); `showCell` opens a confusion-matrix cell. */
+  constructor(after: HTMLElement, private readonly showCell: (cell: { label: number; predicted: number }) => void = () => undefined) {
     this.list = el('ul', { class: 'findings-list', 'data-testid': 'findings-list' });
     this.section = el('section', { class: 'findings', 'data-testid': 'findings' }, el('h3', { 'data-testid': 'findings-title' }, 'Findings'), this.list);
     this.section.hidden = true;
@@ -65,6 +79,16 @@ export class FindingsView {
           el('span', { class: 'finding-field', title: 'The config field this is about' }, formatPath(f.path)));
         // The root's click handler posts { type: 'stop' } for data-action="stop".
         if (f.id === 'noLearning' && stoppable) item.append(el('vscode-button', { 'data-action': 'stop', 'data-testid': 'finding-stop' }, 'Stop'));
+        const names = s.dataset?.classNames ?? [];
+        for (const cell of weakCells(s, f)) {
+          const link = el('a', { href: '#', class: 'finding-cell', 'data-testid': 'finding-cell', 'data-cell': `${cell.label},${cell.predicted}` },
+            `${names[cell.label] ?? cell.label} read as ${names[cell.predicted] ?? cell.predicted}`);
+          link.addEventListener('click', (ev) => {
+            ev.preventDefault();
+            this.showCell(cell);
+          });
+          item.append(link);
+        }
         return item;
       }),
     );

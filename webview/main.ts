@@ -370,7 +370,12 @@ function start(): void {
   evaluationView = new EvaluationView($('evaluation-body'), scheduleRender);
   misclassifiedView = new MisclassifiedView($('misclassified-body'));
   datasetView = new DatasetView($('dataset-body'), scheduleRender);
-  findingsView = new FindingsView($('charts'));
+  findingsView = new FindingsView($('charts'), (cell) => {
+    evaluationView.select(cell);
+    const section = $('evaluation-section') as HTMLDetailsElement;
+    section.open = true;
+    section.scrollIntoView({ block: 'start' });
+  });
 
   // VS Code swaps body classes (vscode-light/-dark/-high-contrast) and the variables on <html> on a theme change.
   const onTheme = (): void => {

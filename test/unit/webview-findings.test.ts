@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { RunInfo, TrainerEvent } from '../../src/shared/protocol';
 import { runFindings } from '../../src/shared/runs/findings';
 import { FALLBACK_THEME, lossChartOption } from '../../webview/charts';
-import { findingMarkers, findingsOfState } from '../../webview/findings-view';
+import { findingMarkers, findingsOfState, weakCells } from '../../webview/findings-view';
 import { applyMessage, initialState, type ViewState } from '../../webview/state';
 import { recordedRun } from '../helpers/recorded-runs';
 
@@ -42,4 +42,11 @@ test('live: sgd at rate 20 is flagged after its first epoch as no learning, nami
   const f = findingsOfState(replay(upToEpoch(events, 1), true));
   assert.deepEqual(f.map((x) => [x.id, x.severity]), [['noLearning', 'error']]);
   assert.match(f[0].message, /Validation accuracy stayed at chance \(10\.1 % after epoch 1; chance is 10\.0 %\), loss 14\.4764: the model learned nothing\. The learning rate 20 is likely too high/);
+});
+
+test('weakest digits link to the confusion-matrix cell of their most common mistake', () => {
+  const { events } = recordedRun('mnist10k-sgd-still-improving');
+  const s = replay(events);
+  const weak = findingsOfState(s).find((f) => f.id === 'weakDigits')!;
+  assert.deepEqual(weakCells(s, weak), [{ label: 5, predicted: 3 }, { label: 8, predicted: 5 }], 'as the finding says: 5 mostly read as 3, 8 as 5');
 });
