@@ -2,7 +2,7 @@
 // the Problems panel shows the warning at training.epochs, the "add early stopping" quick fix
 // edits the config, and the fixed config then trains and stops early.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -118,5 +118,23 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
     assert.equal(summary.earlyStop?.restoredBestWeights, true);
     assert.deepEqual(summary.findings?.filter((f) => f.id === 'overfitting'), [], 'no overfitting finding on the fixed run');
     await screenshot(page, 'findings-after-fix');
+  }));
+  test('live: sgd at learning rate 20 is flagged in the Dashboard while it trains, and its Stop ends the run', () => onScreen('findings-live-stop', async () => {
+    const before = runs().length;
+    writeFileSync(join(server.workspace, 'mnist.config.json'), JSON.stringify({ data: { dir: MNIST_10K }, training: { epochs: 30, optimizer: 'sgd', learningRate: 20 }, backend: 'wasm' }, null, 2));
+    await page.locator('.editor-instance .view-lines', { hasText: '"sgd"' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await runCommand(page, 'MNIST: Train');
+    await openViewContainer(page, 'MNIST');
+    const view = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'sidebar' });
+    const finding = view.locator('[data-testid="finding"][data-finding="noLearning"]');
+    await finding.waitFor({ state: 'visible', timeout: TRAIN_TIMEOUT_MS });
+    assert.match(await finding.innerText(), /stayed at chance/);
+    assert.match(await view.locator('[data-testid="findings-title"]').innerText(), /Findings so far/);
+    await screenshot(page, 'findings-live-divergence');
+    await view.locator('[data-testid="finding-stop"]').click();
+    await view.locator('[data-testid="status"][data-status="cancelled"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const summary = summaryOf(runs()[before]);
+    assert.equal(summary.status, 'cancelled');
+    assert.ok(summary.epochsCompleted < 30, `stopped after ${summary.epochsCompleted} of 30 epochs`);
   }));
 });

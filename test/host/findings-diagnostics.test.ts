@@ -64,6 +64,7 @@ test('on activation: the latest finished run of the config file, its overfitting
   const diags = shown(file);
   assert.deepEqual(diags.map((x) => x.code), ['overfitting', 'generalisationGap'], 'the sgd run trained other settings: not this file');
   const w = diags[0];
+  assert.doesNotMatch(w.message, /changed since/, 'the file has the run\'s settings');
   assert.equal(w.source, `MNIST: last run ${OVERFIT_ID}`);
   assert.equal(w.severity, 1, 'a warning');
   assert.match(w.message, /Validation loss rose after epoch 6 \(0\.2103 → 0\.2739 at epoch 25\)/);
@@ -94,6 +95,7 @@ test('quick fix "add early stopping": one edit that keeps the comment; the overf
   assert.equal(config.training.epochs, 25);
   ui.documentEvents.change.fire({ document: document(file, after), contentChanges: [{}] });
   assert.deepEqual(shown(file).map((x) => x.code), ['generalisationGap'], 'the overfitting warning is gone, the gap is still true');
+  assert.match(shown(file)[0].message, /\(From run 2026-12-07_23-19-48_mlp; the config has changed since\.\)$/, 'and said to be from the earlier settings');
   ui.documentEvents.change.fire({ document: document(file, after.replace('"epochs": 25', '"epochs": 25, "batchSize": 64')), contentChanges: [{}] });
   assert.deepEqual(shown(file).map((x) => x.code), ['generalisationGap'], 'an edit elsewhere keeps it');
   d.dispose();

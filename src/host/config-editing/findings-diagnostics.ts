@@ -42,6 +42,7 @@ interface Published {
   uri: vscode.Uri;
   runId: string;
   runDir: string;
+  runConfig: MnistConfig;
   shown: Shown[];
 }
 
@@ -172,7 +173,7 @@ export class FindingsDiagnostics implements vscode.Disposable {
       const fields = findingFields(finding);
       return { finding, fields, values: fieldValues(text, fields) };
     });
-    const p: Published = { uri: document.uri, runId: path.basename(run.dir), runDir: run.dir, shown };
+    const p: Published = { uri: document.uri, runId: path.basename(run.dir), runDir: run.dir, runConfig: run.config, shown };
     this.published.set(document.uri.toString(), p);
     this.render(document, p);
     this.publishedEmitter.fire(document.uri);
@@ -195,10 +196,13 @@ export class FindingsDiagnostics implements vscode.Disposable {
     }
     const text = document.getText();
     const summaryUri = vscode.Uri.file(path.join(p.runDir, 'summary.json'));
+    // Other settings changed (not the ones a finding is about): it is still shown, said to be from the earlier settings.
+    const now = resolvedFileConfig(text, p.uri.fsPath);
+    const stale = !now || !sameSettings(now, p.runConfig) ? ` (From run ${p.runId}; the config has changed since.)` : '';
     this.collection.set(
       p.uri,
       p.shown.map(({ finding }) => {
-        const d = new vscode.Diagnostic(rangeOf(document, anchorRange(text, finding.path)), finding.message, SEVERITY[finding.severity]);
+        const d = new vscode.Diagnostic(rangeOf(document, anchorRange(text, finding.path)), finding.message + stale, SEVERITY[finding.severity]);
         d.source = FINDINGS_SOURCE_PREFIX + p.runId;
         d.code = finding.id;
         d.relatedInformation = [new vscode.DiagnosticRelatedInformation(new vscode.Location(summaryUri, new vscode.Position(0, 0)), `the run these numbers are from: ${p.runId}`)];
