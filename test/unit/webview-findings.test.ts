@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunInfo, TrainerEvent } from '../../src/shared/protocol';
 import { runFindings } from '../../src/shared/runs/findings';
-import { FALLBACK_THEME, lossChartOption } from '../../webview/charts';
-import { findingMarkers, findingsOfState, weakCells } from '../../webview/findings-view';
-import { applyMessage, initialState, type ViewState } from '../../webview/state';
+import { FALLBACK_THEME } from '../../src/shared/chart-theme';
+import { lossChartOption } from '../../webview/dashboard/charts';
+import { findingMarkers, findingsOfState, weakCells } from '../../webview/dashboard/findings-view';
+import { applyMessage, initialState, type ViewState } from '../../webview/dashboard/state';
 import { recordedRun } from '../helpers/recorded-runs';
 
 function replay(events: readonly TrainerEvent[], live = false): ViewState {

@@ -1,10 +1,10 @@
 // The Dashboard's Findings, under the curves: the findings engine (src/shared/runs/findings) run on
 // the view's folded state, live during training (overfitting and no learning, the latter with
 // Stop), all of them once the run has ended; and the epochs they name, marked on the charts.
-import { formatPath } from '../src/shared/config';
-import { type RunFacts, type RunFinding, findingsOfFacts } from '../src/shared/runs/findings';
+import { formatPath } from '../../src/shared/config';
+import { type RunFacts, type RunFinding, findingsOfFacts } from '../../src/shared/runs/findings';
 import type { EpochMarker } from './charts';
-import { el, setText } from './dom';
+import { el, setText } from '../common/dom';
 import type { ViewState } from './state';
 
 /** The engine's input from the view state: the same numbers the curves and the evaluation show. */
