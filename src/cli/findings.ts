@@ -1,7 +1,6 @@
 // What mnist-train says about a finished run: the findings block after the test accuracy, and
 // --json's summary on stdout.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readSummary } from '../node/runs/run-folder';
 import { formatPath } from '../shared/config';
 import { type RunFinding, readFindings } from '../shared/runs/findings';
 
@@ -26,12 +25,7 @@ export function printFindings(summary: unknown, print: (line: string) => void): 
 
 /** --json: the run's summary.json (status, metrics, history, findings) and its folder, as one JSON document on stdout. */
 export function printJsonSummary(runDir: string): void {
-  let summary: unknown = null;
-  try {
-    summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
-  } catch {
-    // No (readable) summary.json: a trainer that died before writing it. The document says so with null.
-  }
-  const body = typeof summary === 'object' && summary !== null && !Array.isArray(summary) ? summary : { status: null };
+  // No (readable) summary.json: a trainer that died before writing it. The document says so with a null status.
+  const body = readSummary(runDir) ?? { status: null };
   process.stdout.write(JSON.stringify({ runDir, ...body }, null, 2) + '\n');
 }

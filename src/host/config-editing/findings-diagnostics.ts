@@ -2,12 +2,11 @@
 // the config file a run trained when it ends, and on activation for the latest finished run of
 // each config file; a finding is dropped as soon as a field it is about (or one its quick fixes
 // change) is edited. Setting mnist.findings: "on" | "off".
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MnistConfig } from '../../shared/config';
 import { type ConfigPath, type RunFinding, readFindings, runFindings } from '../../shared/runs/findings';
-import { readEvents, readRunConfig } from '../../node/runs/run-folder';
+import { readEvents, readRunConfig, readSummary } from '../../node/runs/run-folder';
 import { listRunRecords } from '../../node/runs/run-listing';
 import { validateConfig } from '../../shared/validate';
 import { readSettings } from '../settings';
@@ -149,12 +148,8 @@ export class FindingsDiagnostics implements vscode.Disposable {
     if (!this.enabled) return;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.dir)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) return;
-    let summary: unknown;
-    try {
-      summary = JSON.parse(readFileSync(path.join(run.dir, 'summary.json'), 'utf8'));
-    } catch {
-      summary = undefined; // None (a crashed trainer): the findings come from the event log.
-    }
+    // None (a crashed trainer), or unreadable: the findings come from the event log.
+    const summary = readSummary(run.dir);
     for (const uri of await this.configFiles(folder)) {
       const document = await vscode.workspace.openTextDocument(uri);
       const config = resolvedFileConfig(document.getText(), uri.fsPath);
