@@ -17,10 +17,9 @@ export function findingsBlock(findings: readonly RunFinding[]): string[] {
   return lines;
 }
 
-/** Prints the findings of summary.json's `findings` (checked: the file is read back from disk). */
-export function printFindings(summary: unknown, print: (line: string) => void): void {
-  const findings = readFindings(typeof summary === 'object' && summary !== null ? (summary as { findings?: unknown }).findings : undefined);
-  for (const line of findingsBlock(findings)) print(line);
+/** Prints the findings in the run's summary.json (checked: the file is read back from disk); nothing without one. */
+export function printFindings(runDir: string, print: (line: string) => void): void {
+  for (const line of findingsBlock(readFindings(readSummary(runDir)?.findings))) print(line);
 }
 
 /** --json: the run's summary.json (status, metrics, history, findings) and its folder, as one JSON document on stdout. */
