@@ -16,6 +16,7 @@ import { TrainerLog, formatBatchLine, formatBytes, formatEpochLine } from './pro
 import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
 import { completedSummaryLine } from './summary-line';
+import { printFindings, printJsonSummary } from './findings';
 
 declare const __VERSION__: string | undefined;
 
@@ -195,8 +196,10 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => trainer.stop());
 
   const { done } = await trainer.exited;
+  if (o.json) printJsonSummary(runDir);
   if (done.status === 'completed') {
     print(completedSummaryLine(runDir));
+    printFindings(runDir, print);
     print(`Run folder: ${runDir}`);
     return EXIT.completed;
   }
