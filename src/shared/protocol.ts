@@ -2,6 +2,7 @@
 import type { AugmentPreview } from './augment-preview';
 import type { CompareCurves, CompareTable } from './compare';
 import type { AugmentConfig, MnistConfig, Monitor } from './config';
+import { type InspectCommand, type InspectionEvent, isInspectCommand } from './protocol/inspect';
 
 // ---------------------------------------------------------------- host/CLI → trainer
 
@@ -264,7 +265,7 @@ export type TrainerEventBody = TrainerEvent extends infer E ? (E extends Trainer
 /** host → predictor: load the model saved in this folder (model.json + weights), replacing any other. */
 export interface LoadModelCommand { type: 'loadModel'; modelDir: string }
 
-export type PredictorCommand = LoadModelCommand | PredictCommand;
+export type PredictorCommand = LoadModelCommand | PredictCommand | InspectCommand;
 
 /** predictor → host: the model in modelDir is loaded and warmed up, or `error` says why not. */
 export interface ModelLoadedEvent extends EventBase {
@@ -274,12 +275,13 @@ export interface ModelLoadedEvent extends EventBase {
   error?: string;
 }
 
-export type PredictorEvent = ModelLoadedEvent | PredictionEvent | LogEvent;
+export type PredictorEvent = ModelLoadedEvent | PredictionEvent | LogEvent | InspectionEvent;
 
 export function isPredictorCommand(m: unknown): m is PredictorCommand {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   if (o.type === 'loadModel') return typeof o.modelDir === 'string';
+  if (o.type === 'inspect') return isInspectCommand(o);
   return o.type === 'predict' && typeof o.id === 'number' && Array.isArray(o.pixels);
 }
 
