@@ -93,7 +93,8 @@ function buildSkeleton(root: HTMLElement): void {
       el('div', { class: 'result-item' }, el('span', { class: 'result-label' }, 'Test accuracy'),
         el('span', { class: 'result-value', 'data-testid': 'test-accuracy' })),
       el('div', { class: 'result-item' }, el('span', { class: 'result-label' }, 'Test loss'),
-        el('span', { class: 'result-value small', 'data-testid': 'test-loss' }))),
+        el('span', { class: 'result-value small', 'data-testid': 'test-loss' })),
+      el('vscode-button', { secondary: '', 'data-action': 'lookInside', 'data-testid': 'look-inside', title: 'Every layer\u2019s output for a digit, the filters, and where the model looked' }, 'Look Inside Model')),
     el('section', { class: 'progress', 'data-testid': 'progress' },
       el('div', { class: 'progress-line' },
         el('span', { 'data-testid': 'epoch-progress' }),
@@ -120,7 +121,7 @@ function buildSkeleton(root: HTMLElement): void {
     if (!target || target.hasAttribute('disabled')) return;
     ev.preventDefault();
     const action = target.dataset.action;
-    if (action === 'train' || action === 'stop' || action === 'openRun' || action === 'createConfig') vscode.postMessage({ type: action });
+    if (action === 'train' || action === 'stop' || action === 'openRun' || action === 'createConfig' || action === 'lookInside') vscode.postMessage({ type: action });
   });
   root.addEventListener('click', (ev) => {
     const button = (ev.target as HTMLElement).closest<HTMLElement>('[data-export]');

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { AugmentPreviewPanel } from './panels/augment-preview';
 import { registerConfigEditing } from './config-editing';
 import { Dashboard } from './panels/dashboard';
+import { registerLookInside } from './panels/inside-panel';
 import { installNativeBackendCommand } from './native-backend';
 import { registerRunHistory } from './runs/run-commands';
 import { RunStore } from '../node/runs/run-store';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     stop: () => s.stop(),
     openRun: () => void vscode.commands.executeCommand('mnist.openRun'),
     createConfig: () => void vscode.commands.executeCommand('mnist.createConfig'),
+    lookInside: (runDir) => void vscode.commands.executeCommand('mnist.lookInside', runDir),
   }, log);
   activeDashboard = dashboard;
 
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(augmentPreview, vscode.commands.registerCommand('mnist.previewAugmentation', (uri?: vscode.Uri) => augmentPreview.show(uri)));
   registerConfigEditing(context, s);
   registerRunHistory(context, s, dashboard, log);
+  registerLookInside(context, log);
 }
 
 /** Window closing: no trainer or predictor process outlives the extension host. */

@@ -2,7 +2,7 @@
 import type { AugmentPreview } from './augment-preview';
 import type { CompareCurves, CompareTable } from './compare';
 import type { AugmentConfig, MnistConfig, Monitor } from './config';
-import { type InspectCommand, type InspectionEvent, isInspectCommand } from './protocol/inspect';
+import { type InspectCommand, type InspectionEvent, type LookInsideRequest, isInspectCommand } from './protocol/inspect';
 
 // ---------------------------------------------------------------- host/CLI → trainer
 
@@ -337,7 +337,7 @@ export type ExportFormat = 'png' | 'svg' | 'csv';
  */
 export interface ExportRequest { type: 'export'; format: ExportFormat; fileName: string; data: string }
 
-export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest | PredictRequest | ExportRequest;
+export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest | PredictRequest | ExportRequest | LookInsideRequest;
 
 /** Largest export the host accepts: a full-HD PNG at twice the pixel ratio stays well under it. */
 export const MAX_EXPORT_CHARS = 16 * 1024 * 1024;
@@ -360,7 +360,7 @@ export function isFromWebview(m: unknown): m is FromWebview {
   const t = (m as { type?: unknown }).type;
   if (t === 'predict') return isPredictRequest(m as Record<string, unknown>, keys);
   if (t === 'export') return isExportRequest(m as Record<string, unknown>, keys);
-  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun' || t === 'createConfig');
+  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun' || t === 'createConfig' || t === 'lookInside');
 }
 
 function isPredictRequest(o: Record<string, unknown>, keys: string[]): boolean {

@@ -117,6 +117,9 @@ export function isFromInsideView(m: unknown): m is FromInsideView {
   return keys === 'id,pixels,type' && o.id !== undefined && (o.id as number) >= 0 && isInspectCommand(o);
 }
 
+/** dashboard webview → host: open Look Inside Model for the shown (finished) run. */
+export interface LookInsideRequest { type: 'lookInside' }
+
 // ---------------------------------------------------------------- checking what the predictor sent
 
 const MAX_SEND_VALUES = 4_000_000;

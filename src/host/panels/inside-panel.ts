@@ -1,0 +1,202 @@
+// MNIST: Look Inside Model: an editor panel showing, for one input digit, every layer's output of a
+// finished run's saved model, its first layer's filters and where it looked. The tensor work is in
+// the predictor process (its own, started with the panel and ended with it); this module only
+// picks the run, relays checked messages and saves exports.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { insideDigits, runClassNames } from '../../shared/inside';
+import { type ExportRequest, isFromWebview } from '../../shared/protocol';
+import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessage, isFromInsideView, isInspection } from '../../shared/protocol/inspect';
+import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
+import { readEvents } from '../../node/runs/run-folder';
+import { RunStore, type StoredRun } from '../../node/runs/run-store';
+import { readSettings } from '../settings';
+import { saveExport } from './export';
+import { makeNonce, renderWebviewHtml } from './webview-html';
+import { LogLimiter, handleWebviewMessage } from './webview-messages';
+
+/** The panel's messages and the Dashboard's export request, which it shares. */
+export function isFromInsidePanel(m: unknown): m is FromInsideView | ExportRequest {
+  return isFromInsideView(m) || (isFromWebview(m) && m.type === 'export');
+}
+
+/** The run a command argument names (a Runs view item, a run folder path), looked up among the listed runs only. */
+export function runForArgument(arg: unknown, runs: readonly StoredRun[]): StoredRun | undefined {
+  const dir = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { dir?: unknown }).dir === 'string' ? (arg as { dir: string }).dir : undefined;
+  if (dir === undefined) return undefined;
+  return runs.find((r) => path.resolve(r.dir) === path.resolve(dir));
+}
+
+/** Runs the panel can look inside: ended with a saved model. */
+export function inspectableRuns(runs: readonly StoredRun[]): StoredRun[] {
+  return runs.filter((r) => r.summary !== null && r.summary.status === 'completed' && savedModelDir(r.dir) !== null);
+}
+
+export class InsidePanel implements vscode.Disposable {
+  static readonly viewType = 'mnist.insidePanel';
+  private panel: vscode.WebviewPanel | undefined;
+  private message: InsideRunMessage | undefined;
+  private run: StoredRun | undefined;
+  private readonly predictor: PredictorClient;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.predictor = new PredictorClient(vscode.Uri.joinPath(extensionUri, 'dist', 'predictor.js').fsPath, (level, line) => log[level](line));
+  }
+
+  /** What the panel shows: built here so a test can read it. */
+  static message(run: StoredRun, events = readEvents(run.dir)): InsideRunMessage {
+    const digits = insideDigits(events);
+    return {
+      type: 'insideRun',
+      run: { id: run.info.id, label: run.info.id, model: run.info.model, dataset: run.info.dataset, testAccuracy: run.summary?.testAccuracy ?? null },
+      digits,
+      classNames: runClassNames(events),
+      initial: digits[0]?.index ?? null,
+    };
+  }
+
+  get shownRun(): StoredRun | undefined {
+    return this.run;
+  }
+
+  show(run: StoredRun): void {
+    const dir = savedModelDir(run.dir);
+    if (!dir) {
+      void vscode.window.showWarningMessage(`MNIST: run ${run.info.id} has no saved model to look inside; it ended before saving one.`);
+      return;
+    }
+    this.run = run;
+    this.message = InsidePanel.message(run);
+    this.predictor.warm(dir);
+    const title = `Inside ${run.info.id}`;
+    if (this.panel) {
+      this.panel.title = title;
+      this.panel.reveal(vscode.ViewColumn.Active);
+      void this.panel.webview.postMessage(this.message);
+      return;
+    }
+    this.open(title);
+  }
+
+  private open(title: string): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(InsidePanel.viewType, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [dist],
+    });
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mnist.svg');
+    panel.webview.html = renderWebviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inside.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inside.css')).toString(),
+      nonce: makeNonce(),
+      title: 'MNIST: Look Inside Model',
+    });
+    const limiter = new LogLimiter();
+    const warn = (line: string) => {
+      const pass = limiter.pass(line);
+      if (pass) this.log.warn(pass);
+    };
+    const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
+      handleWebviewMessage(m, isFromInsidePanel, (msg) => void this.act(panel, msg), warn, 'Look Inside Model panel'),
+    );
+    panel.onDidDispose(() => {
+      sub.dispose();
+      this.panel = undefined;
+      // The predictor process lives while the panel does.
+      this.predictor.stop();
+    });
+  }
+
+  private async act(panel: vscode.WebviewPanel, msg: FromInsideView | ExportRequest): Promise<void> {
+    if (msg.type === 'ready') {
+      if (this.message) void panel.webview.postMessage(this.message);
+      return;
+    }
+    if (msg.type === 'export') return this.export(msg);
+    const answer = await this.inspect(msg.id, msg.pixels);
+    void panel.webview.postMessage(answer);
+  }
+
+  /** The predictor's answer for one image, checked before it reaches the panel. */
+  async inspect(id: number, pixels: number[]): Promise<InsideInspectionMessage> {
+    const dir = this.run ? savedModelDir(this.run.dir) : null;
+    if (!dir) return { type: 'inspection', id, error: 'This run has no saved model any more.' };
+    const result = await this.predictor.inspect(dir, pixels);
+    if ('error' in result) return { type: 'inspection', id, error: result.error };
+    if (!isInspection(result.inspection)) return { type: 'inspection', id, error: 'The predictor sent an answer the panel cannot read; see the MNIST output.' };
+    return { type: 'inspection', id, inspection: result.inspection };
+  }
+
+  private async export(req: ExportRequest): Promise<void> {
+    const base = this.run?.dir;
+    try {
+      const saved = await saveExport(req, {
+        pick: (fileName, filters) =>
+          vscode.window.showSaveDialog({
+            title: 'MNIST: Save from Look Inside Model',
+            defaultUri: base ? vscode.Uri.joinPath(vscode.Uri.file(base), fileName) : undefined,
+            filters,
+          }),
+        write: (uri, bytes) => vscode.workspace.fs.writeFile(uri, bytes),
+      });
+      if (saved) vscode.window.setStatusBarMessage(`$(check) Saved ${vscode.workspace.asRelativePath(saved)}`, 4000);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`MNIST: could not save ${req.fileName}: ${(err as Error).message}`);
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.predictor.dispose();
+  }
+}
+
+/**
+ * MNIST: Look Inside Model, from the palette (pick a finished run), the Runs view's context menu
+ * (a run item) or the Dashboard (the shown run's folder). Reading a saved model writes nothing, so
+ * it works in Restricted Mode, as the Dashboard's draw pad does; the runs folder is read as
+ * Open Run reads it (in an untrusted workspace, from the user's settings only).
+ */
+export function registerLookInside(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): InsidePanel {
+  const panel = new InsidePanel(context.extensionUri, log);
+  context.subscriptions.push(panel, vscode.commands.registerCommand('mnist.lookInside', (arg?: unknown) => lookInside(context, panel, arg)));
+  return panel;
+}
+
+async function lookInside(context: vscode.ExtensionContext, panel: InsidePanel, arg?: unknown): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
+    return;
+  }
+  let runs: StoredRun[];
+  try {
+    runs = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder).list();
+  } catch (err) {
+    void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
+    return;
+  }
+  const named = runForArgument(arg, runs);
+  if (named) return panel.show(named);
+  const candidates = inspectableRuns(runs);
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('MNIST: no finished run with a saved model yet. Run "MNIST: Train" first.');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    candidates.map((r) => ({
+      label: r.info.id,
+      description: r.summary?.testAccuracy != null ? `test acc ${(r.summary.testAccuracy * 100).toFixed(2)}%` : undefined,
+      detail: `${r.info.model} on ${r.info.dataset}`,
+      run: r,
+    })),
+    { title: 'MNIST: Look Inside Model — pick a finished run', matchOnDescription: true, matchOnDetail: true },
+  );
+  if (pick) panel.show(pick.run);
+}
