@@ -128,7 +128,7 @@ function renderOverview(r: Inspection, inp: Input): void {
   const run0 = inp.digit ? ` The run's log says it predicted ${names[inp.digit.predicted] ?? inp.digit.predicted} for this digit (label ${names[inp.digit.label] ?? inp.digit.label}).` : '';
   overview.replaceChildren(
     el('h2', {}, 'Where it looked'),
-    el('p', { 'data-testid': 'inside-answer', 'data-predicted': String(r.predicted) },
+    el('p', { 'data-testid': 'inside-answer', 'data-predicted': String(r.predicted), 'data-index': inp.digit ? String(inp.digit.index) : '' },
       el('b', {}, `Answer: ${names[r.predicted] ?? r.predicted}`), ` with ${(p * 100).toFixed(1)}% for ${inp.what}.${run0}`,
       el('span', { class: 'muted', 'data-testid': 'inspect-ms' }, ` Computed in ${r.millis.toFixed(0)} ms in the predictor process.`)),
     el('div', { class: 'maps' }, ...figures),

@@ -5,8 +5,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { insideDigits, runClassNames } from '../../shared/inside';
-import { type ExportRequest, isFromWebview } from '../../shared/protocol';
-import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessage, isFromInsideView, isInspection } from '../../shared/protocol/inspect';
+import type { ExportRequest } from '../../shared/protocol';
+import { isFromInsidePanel } from '../../shared/protocol/inside-guard';
+import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessage, isInspection } from '../../shared/protocol/inspect';
 import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
 import { readEvents } from '../../node/runs/run-folder';
 import { RunStore, type StoredRun } from '../../node/runs/run-store';
@@ -14,11 +15,6 @@ import { readSettings } from '../settings';
 import { saveExport } from './export';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 import { LogLimiter, handleWebviewMessage } from './webview-messages';
-
-/** The panel's messages and the Dashboard's export request, which it shares. */
-export function isFromInsidePanel(m: unknown): m is FromInsideView | ExportRequest {
-  return isFromInsideView(m) || (isFromWebview(m) && m.type === 'export');
-}
 
 /** The run a command argument names (a Runs view item, a run folder path), looked up among the listed runs only. */
 export function runForArgument(arg: unknown, runs: readonly StoredRun[]): StoredRun | undefined {

@@ -1,0 +1,130 @@
+// MNIST: Look Inside Model on the recording stand-in for VS Code, with a run the real mnist-train
+// trained (the MLP preset, one epoch on mnist-sample) and the real predictor process.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { decodeDigit } from '../../src/shared/digits';
+import type { InsideInspectionMessage, InsideRunMessage } from '../../src/shared/protocol/inspect';
+import { type FakePanel, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
+import { cliBundle, repoRoot } from '../helpers/paths';
+
+installFakeVscode();
+const { registerLookInside, inspectableRuns, runForArgument } = require('../../src/host/panels/inside-panel') as typeof import('../../src/host/panels/inside-panel');
+const { RunStore } = require('../../src/node/runs/run-store') as typeof import('../../src/node/runs/run-store');
+
+let root = '';
+let runs = '';
+let trained = '';
+let context: { subscriptions: { dispose(): void }[] } & Record<string, unknown>;
+
+function train(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBundle, '--dataset', 'mnist-sample', '--preset', 'mlp', '--epochs', '1', '--backend', 'wasm', '--out', runs], { cwd: root, env: { ...process.env, XDG_CACHE_HOME: join(root, 'cache') } });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (code) => (code === 0 ? resolve(readdirSync(runs).find((n) => n.endsWith('_mlp'))!) : reject(new Error(`mnist-train exited ${code}: ${stderr}`))));
+  });
+}
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'inside-ws-'));
+  runs = join(root, '.mnist', 'runs');
+  mkdirSync(runs, { recursive: true });
+  trained = await train();
+  // A recorded run without a model: listed in the Runs view, never offered here.
+  cpSync(join(repoRoot, 'test', 'fixtures', 'run-history', 'cnn-3-epochs'), join(runs, '2026-11-26_13-17-49_cnn'), { recursive: true });
+});
+
+after(() => {
+  for (const d of context?.subscriptions ?? []) d.dispose();
+});
+
+function activate(trusted: boolean): void {
+  for (const d of context?.subscriptions ?? []) d.dispose();
+  ui.reset(root);
+  ui.trusted = trusted;
+  context = { globalStorageUri: Uri.file(join(root, '.global')), extensionUri: Uri.file(repoRoot), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  registerLookInside(context as never, fakeVscode.window.createOutputChannel() as never);
+}
+
+async function until<T>(get: () => T | undefined, what: string, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const lastOf = <T extends { type: string }>(panel: FakePanel, type: T['type']) => (panel.posted as T[]).filter((m) => m.type === type).at(-1);
+
+test('which runs: only completed runs with a saved model are offered; an argument must name a listed run', () => {
+  const listed = new RunStore(runs).list();
+  assert.deepEqual(inspectableRuns(listed).map((r) => r.info.id), [trained]);
+  assert.equal(runForArgument({ dir: join(runs, trained) }, listed)?.info.id, trained, 'a Runs view item');
+  assert.equal(runForArgument(join(runs, trained, '.'), listed)?.info.id, trained, 'a run folder path');
+  assert.equal(runForArgument('/etc', listed), undefined);
+  assert.equal(runForArgument({ dir: 7 }, listed), undefined);
+  assert.equal(runForArgument(undefined, listed), undefined);
+});
+
+test('from the palette in Restricted Mode: pick a run, the panel shows its digits and every layer of the real model for one', async () => {
+  activate(false);
+  let offered: string[] = [];
+  ui.pick = (items) => {
+    offered = items.map((i) => i.label);
+    return [items[0]];
+  };
+  await fakeVscode.commands.executeCommand('mnist.lookInside');
+  assert.deepEqual(offered, [trained], 'only the run with a model');
+  assert.equal(ui.panels.length, 1);
+  const panel = ui.panels[0];
+  assert.match(panel.html, /inside\.js/);
+  assert.match(panel.html, /script-src 'nonce-[0-9a-f]{32}'/);
+  assert.deepEqual(panel.options.localResourceRoots?.map((u) => u.fsPath), [join(repoRoot, 'dist')]);
+
+  panel.receive({ type: 'ready' });
+  const shown = lastOf<InsideRunMessage>(panel, 'insideRun')!;
+  assert.equal(shown.run.id, trained);
+  assert.ok(shown.digits.length >= 20);
+  assert.equal(shown.initial, shown.digits[0].index);
+
+  const digit = shown.digits[0];
+  const pixels = Array.from(decodeDigit(digit.image)!, (v) => v / 255);
+  panel.receive({ type: 'inspect', id: 7, pixels });
+  const answer = await until(() => lastOf<InsideInspectionMessage>(panel, 'inspection'), 'the inspection');
+  assert.equal(answer.id, 7);
+  assert.ok(answer.inspection, answer.error);
+  assert.deepEqual(answer.inspection.layers.map((l) => `${l.className}:${l.shape.join('x')}`), ['Flatten:784', 'Dense:128', 'Dense:64', 'Dense:10']);
+  assert.equal(answer.inspection.predicted, digit.predicted, 'the model answers what the run logged for this digit');
+  assert.equal(answer.inspection.filters?.kind, 'dense');
+  assert.doesNotThrow(() => JSON.stringify(answer), 'plain data: it crosses postMessage');
+
+  // Malformed requests are ignored and logged, never sent on.
+  const before = panel.posted.length;
+  panel.receive({ type: 'inspect', id: 8, pixels: pixels.slice(1) });
+  panel.receive({ type: 'inspect', id: 9, pixels, modelDir: '/etc' });
+  panel.receive({ type: 'train' });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(panel.posted.length, before);
+  assert.equal(ui.logLines.filter((l) => /Ignored a malformed message from the Look Inside Model panel/.test(l)).length, 3);
+
+  // Closing the panel ends its predictor process.
+  panel.dispose();
+  panel.receive({ type: 'ready' });
+});
+
+test('from a Runs view item: that run at once; a run without a model says so, no panel', async () => {
+  activate(true);
+  ui.pick = () => assert.fail('no pick for a named run');
+  const listed = new RunStore(runs).list();
+  await fakeVscode.commands.executeCommand('mnist.lookInside', { dir: join(runs, trained) });
+  assert.equal(ui.panels.length, 1);
+  await fakeVscode.commands.executeCommand('mnist.lookInside', listed.find((r) => r.info.id !== trained));
+  assert.equal(ui.panels.length, 1, 'no second panel');
+  assert.match(ui.messages.at(-1)?.message ?? '', /has no saved model to look inside/);
+});
