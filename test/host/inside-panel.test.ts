@@ -77,7 +77,7 @@ test('from the palette in Restricted Mode: pick a run, the panel shows its digit
   let offered: string[] = [];
   ui.pick = (items) => {
     offered = items.map((i) => i.label);
-    return [items[0]];
+    return items[0]; // a single pick answers with the item
   };
   await fakeVscode.commands.executeCommand('mnist.lookInside');
   assert.deepEqual(offered, [trained], 'only the run with a model');

@@ -13,6 +13,7 @@ import { decodeTensor, type Inspection, isInspection } from '../../src/shared/pr
 import { initBackend } from '../../src/trainer/backend';
 import { Inspector, modelLayers } from '../../src/trainer/inspect';
 import { loadModel } from '../../src/trainer/model-io';
+import { decodeLayers, layersCsv } from '../../webview/inside/layers-view';
 import { cliBundle } from '../helpers/paths';
 import { predictorBundle } from '../helpers/predictor-bundle';
 
@@ -176,6 +177,25 @@ describe('filters and Grad-CAM', () => {
     const w = values(r.filters.weights);
     const u = r.filters.units[3];
     assertClose(w.subarray(3 * 784, 4 * 784), kernel.map((row) => row[u]), 0, `unit ${u}'s weights`);
+  });
+});
+
+describe('what the panel draws from an answer (webview/inside/layers-view.ts)', () => {
+  it('each layer with its values and its input; the CSV has a row per value of every computed layer', () => {
+    const { pixels } = cnn.digits[2];
+    const r = new Inspector(cnnModel).inspect(pixels);
+    const layers = decodeLayers(r, Float32Array.from(pixels))!;
+    assert.equal(layers.length, 7);
+    assert.deepEqual(Array.from(layers[0].input.values), Array.from(Float32Array.from(pixels)), 'the first layer is given the image');
+    assert.equal(layers[5].values, layers[4].values, 'Dropout shows Flatten’s values, which are the pooling’s');
+    assert.equal(layers[4].values, layers[3].values);
+    assert.equal(layers[2].input.values, layers[1].values, 'the second conv layer is given the first pooling’s output');
+    assert.deepEqual(layers[2].kernel?.length, 3 * 3 * 32 * 64);
+    assert.equal(layers[0].scale.kind, 'sequential', 'ReLU outputs: one 0..max scale');
+    assert.ok(Math.abs(layers[0].scale.max - Math.max(...layers[0].values)) < 1e-9);
+    const csv = layersCsv(layers).trim().split('\n');
+    assert.equal(csv.length, 1 + 26 * 26 * 32 + 13 * 13 * 32 + 11 * 11 * 64 + 5 * 5 * 64 + 10);
+    assert.match(csv.at(-1)!, /^dense_Dense\d+,Dense,,,9,[\d.e-]+$/);
   });
 });
 
