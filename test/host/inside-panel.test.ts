@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeDigit } from '../../src/shared/digits';
-import type { InsideInspectionMessage, InsideRunMessage } from '../../src/shared/protocol/inspect';
+import type { InsideInspectionMessage, InsideRunMessage, InsideTestDigitMessage } from '../../src/shared/protocol/inspect';
 import { type FakePanel, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { cliBundle, repoRoot } from '../helpers/paths';
 
 installFakeVscode();
 const { registerLookInside, inspectableRuns, runForArgument } = require('../../src/host/panels/inside-panel') as typeof import('../../src/host/panels/inside-panel');
+const { testSetFolder } = require('../../src/node/data/test-digit') as typeof import('../../src/node/data/test-digit');
 const { RunStore } = require('../../src/node/runs/run-store') as typeof import('../../src/node/runs/run-store');
 
 let root = '';
@@ -104,14 +105,25 @@ test('from the palette in Restricted Mode: pick a run, the panel shows its digit
   assert.equal(answer.inspection.filters?.kind, 'dense');
   assert.doesNotThrow(() => JSON.stringify(answer), 'plain data: it crosses postMessage');
 
+  // "Test digit #": the run's own test set, read from disk; the same digit its log holds.
+  const logged = shown.digits[3];
+  panel.receive({ type: 'testDigit', index: logged.index });
+  const looked = await until(() => lastOf<InsideTestDigitMessage>(panel, 'testDigit'), 'the test digit');
+  assert.equal(looked.digit?.image, logged.image, looked.error);
+  assert.equal(looked.digit?.label, logged.label);
+  panel.receive({ type: 'testDigit', index: 2000 });
+  await until(() => (lastOf<InsideTestDigitMessage>(panel, 'testDigit')?.index === 2000 ? true : undefined), 'the answer for #2000');
+  assert.equal(lastOf<InsideTestDigitMessage>(panel, 'testDigit')?.error, 'There is no test digit #2000: the test set has 2000 digits, #0 to #1999.');
+
   // Malformed requests are ignored and logged, never sent on.
   const before = panel.posted.length;
   panel.receive({ type: 'inspect', id: 8, pixels: pixels.slice(1) });
   panel.receive({ type: 'inspect', id: 9, pixels, modelDir: '/etc' });
   panel.receive({ type: 'train' });
+  panel.receive({ type: 'testDigit', index: -1 });
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(panel.posted.length, before);
-  assert.equal(ui.logLines.filter((l) => /Ignored a malformed message from the Look Inside Model panel/.test(l)).length, 3);
+  assert.equal(ui.logLines.filter((l) => /Ignored a malformed message from the Look Inside Model panel/.test(l)).length, 4);
 
   // Closing the panel ends its predictor process.
   panel.dispose();
@@ -127,4 +139,17 @@ test('from a Runs view item: that run at once; a run without a model says so, no
   await fakeVscode.commands.executeCommand('mnist.lookInside', listed.find((r) => r.info.id !== trained));
   assert.equal(ui.panels.length, 1, 'no second panel');
   assert.match(ui.messages.at(-1)?.message ?? '', /has no saved model to look inside/);
+});
+
+test('a test digit by index is read from disk only: never downloaded, no data.dir in Restricted Mode', async () => {
+  const dirs = { sampleDir: join(repoRoot, 'dist', 'data', 'mnist-sample'), cacheDir: join(root, 'no-cache'), followDataDir: true };
+  assert.deepEqual(await testSetFolder({ dataset: 'mnist-sample', data: { dir: null, validationSplit: 0.2, augment: null } }, dirs), { dir: dirs.sampleDir });
+  const mnist = await testSetFolder({ dataset: 'mnist', data: { dir: null, validationSplit: 0.2, augment: null } }, dirs);
+  assert.match('problem' in mnist ? mnist.problem : '', /mnist is not in the download cache .*no-cache.*train once with it/);
+  const folder = { dataset: 'mnist' as const, data: { dir: dirs.sampleDir, validationSplit: 0.2, augment: null } };
+  assert.deepEqual(await testSetFolder(folder, dirs), { dir: dirs.sampleDir });
+  const untrusted = await testSetFolder(folder, { ...dirs, followDataDir: false });
+  assert.match('problem' in untrusted ? untrusted.problem : '', /trust the workspace/);
+  const gone = await testSetFolder({ ...folder, data: { ...folder.data, dir: join(root, 'nowhere') } }, dirs);
+  assert.match('problem' in gone ? gone.problem : '', /no longer holds the four IDX files/);
 });

@@ -22,6 +22,8 @@ describe('messages from the Look Inside Model panel', () => {
     assert.ok(isFromInsideView({ type: 'ready' }));
     assert.ok(isFromInsideView({ type: 'inspect', id: 0, pixels: pixels() }));
     assert.ok(isFromInsideView({ type: 'inspect', id: 2 ** 40, pixels: new Array(784).fill(1) }));
+    assert.ok(isFromInsideView({ type: 'testDigit', index: 0 }));
+    assert.ok(isFromInsideView({ type: 'testDigit', index: 9999 }));
   });
 
   it('refuses anything else: wrong sizes, values out of range, extra fields, class instances, paths', () => {
@@ -36,6 +38,8 @@ describe('messages from the Look Inside Model panel', () => {
       { type: 'inspect', id: 1, pixels: new Float32Array(784) },
       { type: 'inspect', id: 1, pixels: pixels(), modelDir: '/etc' },
       { type: 'inspect', id: 1, pixels: new Array(10_000_000) },
+      { type: 'testDigit', index: -1 }, { type: 'testDigit', index: 1.5 }, { type: 'testDigit', index: '3' }, { type: 'testDigit', index: 1e12 },
+      { type: 'testDigit', index: 3, path: '/etc' }, { type: 'testDigit' },
       Object.assign(Object.create({ type: 'ready' }) as object, {}),
       new (class { type = 'ready'; })(),
     ];

@@ -79,11 +79,19 @@ function renderRun(m: InsideRunMessage): void {
   const index = el('input', { type: 'number', min: '0', class: 'index-input', 'data-testid': 'index-input', 'aria-label': 'Test digit index' });
   const go = el('vscode-button', { secondary: '', 'data-testid': 'index-go' }, 'Show');
   const note = el('span', { class: 'muted', 'data-testid': 'index-note' });
-  go.addEventListener('click', () => {
-    const d = m.digits.find((x) => String(x.index) === index.value.trim());
-    note.textContent = d ? '' : `Test digit #${index.value} is not in this run's log: pick one of the ${m.digits.length} above, or draw one.`;
+  const show = () => {
+    const n = Number(index.value.trim());
+    if (!Number.isSafeInteger(n) || n < 0 || index.value.trim() === '') {
+      note.textContent = 'Type a test digit’s index: 0, 1, 2…';
+      return;
+    }
+    const d = m.digits.find((x) => x.index === n);
+    note.textContent = d ? '' : `Reading test digit #${n}…`;
     if (d) askDigit(d);
-  });
+    else vscode.postMessage({ type: 'testDigit', index: n });
+  };
+  go.addEventListener('click', show);
+  index.addEventListener('keydown', (ev) => ev.key === 'Enter' && show());
   picker.replaceChildren(strip('sample', 'Sample grid'), strip('mistake', 'Mistakes on the test set'), el('div', { class: 'index-row' }, el('label', {}, 'Test digit #'), index, go, note));
   drawPad.setContext(m.run.id, palette.ink, m.classNames, null);
   const first = m.digits.find((d) => d.index === m.initial) ?? m.digits[0];
@@ -125,7 +133,7 @@ function renderOverview(r: Inspection, inp: Input): void {
     figures.push(figure(pixelCanvas(overlayPixels(inp.pixels, cam, palette), 28, 28), `Grad-CAM of ${r.gradCam.layer} (HiResCAM form), upsampled`, 'grad-cam', 'grad-cam'));
   }
   const p = r.probabilities[r.predicted];
-  const run0 = inp.digit ? ` The run's log says it predicted ${names[inp.digit.predicted] ?? inp.digit.predicted} for this digit (label ${names[inp.digit.label] ?? inp.digit.label}).` : '';
+  const run0 = inp.digit && inp.digit.predicted < 0 ? ` Its label is ${names[inp.digit.label] ?? inp.digit.label}.` : inp.digit ? ` The run's log says it predicted ${names[inp.digit.predicted] ?? inp.digit.predicted} for this digit (label ${names[inp.digit.label] ?? inp.digit.label}).` : '';
   overview.replaceChildren(
     el('h2', {}, 'Where it looked'),
     el('p', { 'data-testid': 'inside-answer', 'data-predicted': String(r.predicted), 'data-index': inp.digit ? String(inp.digit.index) : '' },
@@ -233,6 +241,11 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     run = m;
     renderRun(m);
   } else if (m.type === 'inspection' && typeof m.id === 'number') onInspection(m);
+  else if (m.type === 'testDigit') {
+    const note = picker.querySelector<HTMLElement>('[data-testid="index-note"]');
+    if (note) note.textContent = m.error ?? (m.digit ? `Label ${run?.classNames[m.digit.label] ?? m.digit.label}, read from the run's test set.` : '');
+    if (m.digit) askDigit(m.digit);
+  }
 });
 
 // A theme change redraws every map in the new colours.

@@ -4,10 +4,12 @@
 // picks the run, relays checked messages and saves exports.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { encodeDigit } from '../../shared/digits';
 import { insideDigits, runClassNames } from '../../shared/inside';
 import type { ExportRequest } from '../../shared/protocol';
 import { isFromInsidePanel } from '../../shared/protocol/inside-guard';
-import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessage, isInspection } from '../../shared/protocol/inspect';
+import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessage, type InsideTestDigitMessage, isInspection } from '../../shared/protocol/inspect';
+import { TestDigits } from '../../node/data/test-digit';
 import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
 import { readEvents } from '../../node/runs/run-folder';
 import { RunStore, type StoredRun } from '../../node/runs/run-store';
@@ -34,10 +36,13 @@ export class InsidePanel implements vscode.Disposable {
   private message: InsideRunMessage | undefined;
   private run: StoredRun | undefined;
   private readonly predictor: PredictorClient;
+  private readonly testDigits = new TestDigits();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    /** The download cache (the mnist.dataCacheFolder setting as Restricted Mode allows it). */
+    private readonly cacheDir: () => string,
   ) {
     this.predictor = new PredictorClient(vscode.Uri.joinPath(extensionUri, 'dist', 'predictor.js').fsPath, (level, line) => log[level](line));
   }
@@ -115,6 +120,10 @@ export class InsidePanel implements vscode.Disposable {
       return;
     }
     if (msg.type === 'export') return this.export(msg);
+    if (msg.type === 'testDigit') {
+      void panel.webview.postMessage(await this.testDigit(msg.index));
+      return;
+    }
     const answer = await this.inspect(msg.id, msg.pixels);
     void panel.webview.postMessage(answer);
   }
@@ -127,6 +136,19 @@ export class InsidePanel implements vscode.Disposable {
     if ('error' in result) return { type: 'inspection', id, error: result.error };
     if (!isInspection(result.inspection)) return { type: 'inspection', id, error: 'The predictor sent an answer the panel cannot read; see the MNIST output.' };
     return { type: 'inspection', id, inspection: result.inspection };
+  }
+
+  /** A test digit of the run's dataset by index, from disk only. */
+  async testDigit(index: number): Promise<InsideTestDigitMessage> {
+    const config = this.run?.config;
+    if (!config) return { type: 'testDigit', index, error: 'This run’s config.json cannot be read, so its test set is unknown.' };
+    const found = await this.testDigits.digit(config, {
+      sampleDir: vscode.Uri.joinPath(this.extensionUri, 'dist', 'data', 'mnist-sample').fsPath,
+      cacheDir: this.cacheDir(),
+      followDataDir: vscode.workspace.isTrusted,
+    }, index);
+    if ('error' in found) return { type: 'testDigit', index, error: found.error };
+    return { type: 'testDigit', index, digit: { index, label: found.label, predicted: -1, source: 'index', image: encodeDigit(found.pixels) } };
   }
 
   private async export(req: ExportRequest): Promise<void> {
@@ -160,7 +182,15 @@ export class InsidePanel implements vscode.Disposable {
  * Open Run reads it (in an untrusted workspace, from the user's settings only).
  */
 export function registerLookInside(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): InsidePanel {
-  const panel = new InsidePanel(context.extensionUri, log);
+  const cacheDir = () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    try {
+      return folder ? readSettings(folder, context.globalStorageUri).dataCacheFolder : context.globalStorageUri.fsPath;
+    } catch {
+      return context.globalStorageUri.fsPath;
+    }
+  };
+  const panel = new InsidePanel(context.extensionUri, log, cacheDir);
   context.subscriptions.push(panel, vscode.commands.registerCommand('mnist.lookInside', (arg?: unknown) => lookInside(context, panel, arg)));
   return panel;
 }

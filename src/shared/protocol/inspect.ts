@@ -76,9 +76,9 @@ export interface InsideDigit {
   /** Index into the run's test set. */
   index: number;
   label: number;
-  /** What the run predicted for it after training. */
+  /** What the run predicted for it after training; -1 when its log does not say (a digit looked up by index). */
   predicted: number;
-  source: 'sample' | 'mistake';
+  source: 'sample' | 'mistake' | 'index';
   /** 28×28 bytes, as src/shared/digits.ts encodeDigit writes them. */
   image: string;
 }
@@ -97,14 +97,20 @@ export interface InsideRunMessage {
 /** host → panel: the predictor's answer for the request with this id. */
 export interface InsideInspectionMessage { type: 'inspection'; id: number; inspection?: Inspection; error?: string }
 
-export type ToInsideView = InsideRunMessage | InsideInspectionMessage;
+/** host → panel: the test digit asked for by index, or why it cannot be read. */
+export interface InsideTestDigitMessage { type: 'testDigit'; index: number; digit?: InsideDigit; error?: string }
+
+export type ToInsideView = InsideRunMessage | InsideInspectionMessage | InsideTestDigitMessage;
 
 /** panel → host: loaded; answer with an InsideRunMessage. */
 export interface InsideReadyMessage { type: 'ready' }
 /** panel → host: look inside the model for this image (a digit from `digits` or the draw pad), 784 values in 0..1. */
 export interface InsideInspectRequest { type: 'inspect'; id: number; pixels: number[] }
 
-export type FromInsideView = InsideReadyMessage | InsideInspectRequest;
+/** panel → host: the run's test digit with this index (from its dataset on disk, never downloaded). */
+export interface InsideTestDigitRequest { type: 'testDigit'; index: number }
+
+export type FromInsideView = InsideReadyMessage | InsideInspectRequest | InsideTestDigitRequest;
 
 /** Messages from a webview are untrusted: only these shapes are acted on (exports use the Dashboard's ExportRequest). */
 export function isFromInsideView(m: unknown): m is FromInsideView {
@@ -114,6 +120,7 @@ export function isFromInsideView(m: unknown): m is FromInsideView {
   const o = m as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (o.type === 'ready') return keys === 'type';
+  if (o.type === 'testDigit') return keys === 'index,type' && Number.isSafeInteger(o.index) && (o.index as number) >= 0 && (o.index as number) < 10_000_000;
   return keys === 'id,pixels,type' && o.id !== undefined && (o.id as number) >= 0 && isInspectCommand(o);
 }
 
