@@ -125,6 +125,19 @@ describe('Look Inside Model in code-server', { skip, timeout: 900_000 }, () => {
       const a = await answerFor(panel, index);
       assert.equal(a.predicted, predictions.get(index), `test digit #${index}`);
     }
+    // Any test digit by its index: one the run's log does not hold comes from the test set on disk.
+    const logged = new Set(await panel.locator('[data-testid="inside-digit"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-index'))));
+    const other = String([...Array(2000).keys()].find((i) => !logged.has(String(i))));
+    await panel.locator('[data-testid="index-input"]').fill(other);
+    await panel.locator('[data-testid="index-go"]').click();
+    await panel.locator(`[data-testid="inside-answer"][data-index="${other}"]`).waitFor({ state: 'attached', timeout: 60_000 });
+    assert.match(await panel.locator('[data-testid="inside-answer"]').innerText(), new RegExp(`test digit #${other}\\. Its label is \\d`));
+    assert.equal(await panel.locator('[data-testid="softmax-bar"]').count(), 10);
+
+    // Back to the first digit for the picture, without the notification toasts over it.
+    await panel.locator(`[data-testid="inside-digit"][data-index="${first}"]`).click();
+    await answerFor(panel, first);
+    await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
     await panel.locator('[data-testid="overview"]').scrollIntoViewIfNeeded();
     const shot = await screenshot(page, 'inside-model');
     // MNIST_E2E_DOCS=1 refreshes the README's picture of the panel.

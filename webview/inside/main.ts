@@ -63,6 +63,8 @@ function askDigit(d: InsideDigit): void {
   const bytes = decodeDigit(d.image);
   if (!bytes) return;
   for (const b of picker.querySelectorAll<HTMLElement>('[data-index]')) b.classList.toggle('chosen', b.dataset.index === String(d.index));
+  const note = picker.querySelector<HTMLElement>('[data-testid="index-note"]');
+  if (note && d.source !== 'index') note.textContent = '';
   ask(Array.from(bytes, (v) => v / 255), d, `test digit #${d.index}`);
 }
 
