@@ -254,7 +254,9 @@ function render(s: ViewState): void {
 
   // Status message: what is happening, or what went wrong and what to do.
   const terminal = status.kind === 'failed' || status.kind === 'cancelled';
-  let { message, hint } = terminal ? splitMessage(status.message, status.hint) : { message: status.message ?? '', hint: '' };
+  const split = terminal ? splitMessage(status.message, status.hint) : { message: status.message ?? '', hint: '' };
+  const hint = split.hint;
+  let message = split.message;
   if (terminal && !message) message = status.kind === 'failed' ? 'The run failed.' : 'The run was stopped.';
   if (!terminal && s.run?.live && s.session === 'stopping') message = 'Stopping after the current batch…';
   show('run-message', hasRun && message !== '' && status.kind !== 'completed');

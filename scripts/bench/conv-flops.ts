@@ -72,7 +72,10 @@ async function main(): Promise<void> {
       const wall = performance.now() - t0;
       const c = process.cpuUsage(c0);
       out.dispose();
-      if (r >= 0) (v.cpu.push((c.user + c.system) / 1000), v.wall.push(wall));
+      if (r >= 0) {
+        v.cpu.push((c.user + c.system) / 1000);
+        v.wall.push(wall);
+      }
     }
   }
   conv2dOptions.direct = filterGradOptions.direct = helperOptions.enabled = true;

@@ -17,11 +17,16 @@ export interface CliOptions {
   resume?: string;
   /** Train CONFIG's "experiments" one after another. */
   sweep?: boolean;
+  /** A trainer silent for this long is ended and its run failed; 0 never ends it. */
+  trainerTimeoutSeconds: number;
   help: boolean;
   version: boolean;
 }
 
 export class UsageError extends Error {}
+
+/** The same default as VS Code's "mnist.trainerTimeout" setting (package.json). */
+export const DEFAULT_TRAINER_TIMEOUT_SECONDS = 300;
 
 export const USAGE = `Usage: mnist-train [CONFIG] [options]
 
@@ -41,6 +46,8 @@ Options:
   --mirror URL        a mirror base URL for downloads; repeat to try several in order
   --resume RUN_DIR    continue a cancelled or failed run from its last finished epoch, with its
                       own config (no CONFIG, --dataset, --preset, --epochs … with it)
+  --trainer-timeout S end the run as failed when the trainer reports nothing for S seconds
+                      (a hung trainer; default ${DEFAULT_TRAINER_TIMEOUT_SECONDS}, 0 never), as VS Code's mnist.trainerTimeout
   --sweep             train CONFIG's "experiments" one after another (a list of named changes
                       or a grid); the flags above set the base config, the experiments win
   -h, --help          show this help
@@ -62,7 +69,7 @@ function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[])
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { config: null, out: '.mnist/runs', mirrors: [], help: false, version: false };
+  const o: CliOptions = { config: null, out: '.mnist/runs', mirrors: [], trainerTimeoutSeconds: DEFAULT_TRAINER_TIMEOUT_SECONDS, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -97,6 +104,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--backend':
         o.backend = oneOf(flag, value(), BACKENDS);
         break;
+      case '--trainer-timeout': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0) throw new UsageError(`--trainer-timeout must be a number of seconds (0 for never), got "${v}"`);
+        o.trainerTimeoutSeconds = n;
+        break;
+      }
       case '--seed': {
         const v = value();
         const n = Number(v);

@@ -1,4 +1,4 @@
-// The runs folder's lock for a CLI run or sweep (src/trainer/run-lock.ts).
+// The runs folder's lock for a CLI sweep, held across its runs (a single run's lock is launchRun's).
 import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../node/runs/run-lock';
 import { UsageError } from './args';
 

@@ -5,12 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 import { type MnistConfig, type MnistConfigInput, tutorialConfig } from '../shared/config';
 import type { TrainerEvent } from '../shared/protocol';
 import { type ConfigIssue, MAX_CONFIG_CHARS, checkDataDir, formatIssue, parseConfigText, tooLargeIssue, validateConfig } from '../shared/validate';
-import { TrainerProcess } from '../node/processes/trainer-client';
 import { dataDirProbe } from '../node/data/data-dir-probe';
 import { resumeProblem } from '../node/runs/resume';
-import { createRunDir, readRunConfig } from '../node/runs/run-folder';
+import { readRunConfig, readSummary } from '../node/runs/run-folder';
 import { RunsFolderBusy } from '../node/runs/run-lock';
-import { takeRunsLock } from './lock';
+import { type LaunchedRun, RunFolderUnavailable, launchRun } from '../node/runs/launch';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
 import { EtaTracker, formatDuration } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
@@ -111,14 +110,6 @@ async function main(argv: string[]): Promise<number> {
 
   const trainerPath = join(__dirname, 'trainer.js');
   if (!existsSync(trainerPath)) throw new InputError(`${trainerPath} is missing: run "npm run build" first`);
-  const lock = takeRunsLock(resumed ? dirname(resumed.runDir) : resolve(o.out), o.out);
-  let runDir: string;
-  try {
-    runDir = resumed ? resumed.runDir : createRunDir(resolve(o.out), config);
-  } catch (err) {
-    throw new InputError(`--out ${o.out}: cannot create a run folder there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  lock.setRunDir(runDir);
 
   const tty = process.stderr.isTTY === true;
   const status = (line: string) => {
@@ -129,18 +120,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(line + '\n');
   };
 
-  const trainer = new TrainerProcess(trainerPath, {
-    type: 'start',
-    config,
-    runDir,
-    cacheDir: resolve(o.cacheDir ?? defaultCacheDir()),
-    ...(o.mirrors.length > 0 ? { mirrors: o.mirrors } : {}),
-    ...(resumed ? { resume: true } : {}),
-  });
-
   const eta = new EtaTracker();
   let lastDownloadLine = 0;
-  trainer.onEvent((e: TrainerEvent) => {
+  let runDir = '';
+  const onEvent = (e: TrainerEvent) => {
     const etaSec = eta.update(e);
     switch (e.type) {
       case 'ready':
@@ -178,7 +161,27 @@ async function main(argv: string[]): Promise<number> {
       default:
         break;
     }
-  });
+  };
+  let trainer: LaunchedRun;
+  try {
+    trainer = launchRun(
+      {
+        trainerPath,
+        runsFolder: resumed ? dirname(resumed.runDir) : resolve(o.out),
+        tool: 'mnist-train',
+        config,
+        cacheDir: resolve(o.cacheDir ?? defaultCacheDir()),
+        mirrors: o.mirrors,
+        ...(resumed ? { resumeDir: resumed.runDir } : {}),
+        silenceTimeoutMs: o.trainerTimeoutSeconds * 1000,
+      },
+      onEvent,
+    );
+  } catch (err) {
+    if (err instanceof RunFolderUnavailable) throw new InputError(`--out ${o.out}: cannot create a run folder there (${err.code ?? err.message})`);
+    throw err;
+  }
+  runDir = trainer.runDir;
 
   let interrupts = 0;
   process.on('SIGINT', () => {
@@ -193,13 +196,11 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => trainer.stop());
 
   const { done } = await trainer.exited;
-  lock.release();
-  const summaryFile = join(runDir, 'summary.json');
-  if (done.status === 'completed') {
-    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  const summary = readSummary(runDir);
+  if (done.status === 'completed' && summary?.testAccuracy != null && summary.testLoss != null) {
     print(
       `Test accuracy ${summary.testAccuracy.toFixed(4)} (loss ${summary.testLoss.toFixed(4)}) after ${summary.epochsCompleted} epochs, ` +
-        `${Math.round(summary.trainSamplesPerSecond).toLocaleString('en-US')} samples/s, ${formatDuration(summary.fitSeconds)} of training`,
+        `${Math.round(summary.trainSamplesPerSecond ?? 0).toLocaleString('en-US')} samples/s, ${formatDuration(summary.fitSeconds)} of training`,
     );
     print(`Run folder: ${runDir}`);
     return EXIT.completed;

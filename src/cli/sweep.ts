@@ -6,9 +6,9 @@ import type { MnistConfigInput } from '../shared/config';
 import type { TrainerEvent } from '../shared/protocol';
 import { type PlannedRun, type SweepOutcome, SweepQueue, describeOutcome, planSweep, sweepId } from '../shared/sweep';
 import { formatIssue, parseConfigText } from '../shared/validate';
-import { TrainerProcess } from '../node/processes/trainer-client';
-import { createRunDir, readSummary } from '../node/runs/run-folder';
-import { updateRunMeta } from '../node/runs/run-listing';
+import { launchRun } from '../node/runs/launch';
+import { readSummary } from '../node/runs/run-folder';
+import type { RunsLock } from '../node/runs/run-lock';
 import { type CliOptions, UsageError } from './args';
 import { formatEpochLine } from './progress';
 import { reportOnSweep } from './report';
@@ -17,6 +17,8 @@ import { takeRunsLock } from './lock';
 export interface SweepCliEnv {
   trainerPath: string;
   cacheDir: string;
+  /** The runs folder's lock, held for the whole sweep (as in VS Code) so no other run interleaves. */
+  lock: RunsLock;
   /** Where a line goes (stderr). */
   print(line: string): void;
 }
@@ -69,21 +71,27 @@ export function startSweep(runs: PlannedRun[], o: CliOptions, env: SweepCliEnv):
   const id = sweepId(new Date());
   const runDirs: string[] = [];
   const queue = new SweepQueue(runs, async (run, index, stopper) => {
-    const runDir = createRunDir(resolve(o.out), run.config);
-    updateRunMeta(runDir, { sweep: { id, experiment: run.name, index: index + 1, total: runs.length, overrides: run.overrides } });
-    runDirs[index] = runDir;
-    const trainer = new TrainerProcess(env.trainerPath, {
-      type: 'start',
-      config: run.config,
-      runDir,
-      cacheDir: env.cacheDir,
-      ...(o.mirrors.length > 0 ? { mirrors: o.mirrors } : {}),
-    });
-    stopper.onStop(() => trainer.stop());
-    trainer.onEvent((e: TrainerEvent) => {
+    const onEvent = (e: TrainerEvent) => {
       if (e.type === 'epoch') env.print(`  ${formatEpochLine(e)}`);
       else if (e.type === 'log' && e.level === 'error') env.print(`  trainer: ${e.message.split('\n')[0]}`);
-    });
+    };
+    const trainer = launchRun(
+      {
+        trainerPath: env.trainerPath,
+        runsFolder: resolve(o.out),
+        tool: 'mnist-train',
+        config: run.config,
+        cacheDir: env.cacheDir,
+        mirrors: o.mirrors,
+        meta: { sweep: { id, experiment: run.name, index: index + 1, total: runs.length, overrides: run.overrides } },
+        silenceTimeoutMs: o.trainerTimeoutSeconds * 1000,
+        heldLock: env.lock,
+      },
+      onEvent,
+    );
+    const runDir = trainer.runDir;
+    runDirs[index] = runDir;
+    stopper.onStop(() => trainer.stop());
     const { done } = await trainer.exited;
     return { status: done.status, runDir, ...(done.message ? { message: done.message } : {}) };
   });
@@ -106,7 +114,7 @@ export function startSweep(runs: PlannedRun[], o: CliOptions, env: SweepCliEnv):
 }
 
 /** mnist-train --sweep: exit 0 when every run completed, 1 when one failed, 130 when stopped. */
-export async function runSweepCli(o: CliOptions, env: Omit<SweepCliEnv, 'print'>): Promise<number> {
+export async function runSweepCli(o: CliOptions, env: Omit<SweepCliEnv, 'print' | 'lock'>): Promise<number> {
   const { runs } = loadSweep(o);
   if (!existsSync(env.trainerPath)) throw new UsageError(`${env.trainerPath} is missing: run "npm run build" first`);
   const print = (line: string) => process.stderr.write(line + '\n');
@@ -122,10 +130,15 @@ export async function runSweepCli(o: CliOptions, env: Omit<SweepCliEnv, 'print'>
   process.on('SIGTERM', () => queue?.stop());
   // One lock for the whole sweep: another run starting between two of its runs would interleave.
   const lock = takeRunsLock(resolve(o.out), o.out);
-  const started = startSweep(runs, o, { ...env, print });
-  queue = started.queue;
-  const { id, outcome, runDirs } = await started.done;
-  lock.release();
+  let result: CliSweepResult;
+  try {
+    const started = startSweep(runs, o, { ...env, print, lock });
+    queue = started.queue;
+    result = await started.done;
+  } finally {
+    lock.release();
+  }
+  const { id, outcome, runDirs } = result;
   // The report: what the sweep was for. Runs that never started have no folder to read.
   if (runDirs.length > 0) {
     try {

@@ -28,10 +28,7 @@ export interface StartCommand {
 }
 /** host → trainer: end the fit after the current batch; the run ends as `cancelled`. */
 export interface StopCommand { type: 'stop' }
-/** host → trainer: classify one 28×28 image (784 values in 0..1) with the current model. */
-export interface PredictCommand { type: 'predict'; id: number; pixels: number[] }
-
-export type TrainerCommand = StartCommand | StopCommand | PredictCommand;
+export type TrainerCommand = StartCommand | StopCommand;
 
 // ---------------------------------------------------------------- trainer → host/CLI
 
@@ -264,6 +261,8 @@ export type TrainerEventBody = TrainerEvent extends infer E ? (E extends Trainer
 
 /** host → predictor: load the model saved in this folder (model.json + weights), replacing any other. */
 export interface LoadModelCommand { type: 'loadModel'; modelDir: string }
+/** host → predictor: classify one 28×28 image (784 values in 0..1) with the loaded model. */
+export interface PredictCommand { type: 'predict'; id: number; pixels: number[] }
 
 export type PredictorCommand = LoadModelCommand | PredictCommand | InspectCommand;
 
@@ -431,7 +430,7 @@ export interface RunProvenance {
 export function isTrainerCommand(m: unknown): m is TrainerCommand {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
-  return t === 'start' || t === 'stop' || t === 'predict';
+  return t === 'start' || t === 'stop';
 }
 
 // ---------------------------------------------------------------- host ↔ compare webview (dist/compare.js)

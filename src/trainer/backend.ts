@@ -86,7 +86,6 @@ async function tryNative(nativeDir?: string): Promise<Attempt> {
   if (installed) {
     const from = `${installed.name.slice('@tensorflow/'.length)} in ${nativeDir}`;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(installed.path);
     } catch (err) {
       return { ok: false, why: firstLine(err), from };
@@ -97,7 +96,6 @@ async function tryNative(nativeDir?: string): Promise<Attempt> {
     // A plain require that esbuild leaves external. tfjs-core keeps its engine and kernel
     // registry on globalThis (_tfengine, _tfGlobals), so tfjs-node's own copy of tfjs-core
     // registers its backend and kernels into the same engine as our bundled copy.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
   } catch (err) {
     if (isMissing(err, NATIVE_PACKAGE)) return { ok: false, missing: true, why: `${NATIVE_PACKAGE} is not installed` };

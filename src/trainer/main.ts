@@ -1,6 +1,5 @@
 // The trainer process: IPC wiring only. Started with child_process.fork by the extension host or
 // the CLI; takes one `start`, streams TrainerEvents back, obeys `stop`, and exits when done.
-import * as tf from '@tensorflow/tfjs';
 import { isTrainerCommand, type TrainerCommand, type TrainerEvent } from '../shared/protocol';
 import { faultFromEnv, injectFault } from './faults';
 import { type RunControl, runTraining } from './run';
@@ -46,16 +45,6 @@ function onCommand(cmd: TrainerCommand): void {
       control.abort.abort();
       if (!started) process.exit(0);
       break;
-    case 'predict': {
-      const model = control.model;
-      if (!model || cmd.pixels.length !== 784) {
-        send({ type: 'log', time: Date.now(), level: 'warn', message: `predict ${cmd.id}: no model yet or not 784 pixels` });
-        return;
-      }
-      const probabilities = tf.tidy(() => Array.from((model.predict(tf.tensor4d(cmd.pixels, [1, 28, 28, 1])) as tf.Tensor).dataSync()));
-      send({ type: 'prediction', time: Date.now(), id: cmd.id, probabilities });
-      break;
-    }
   }
 }
 

@@ -40,9 +40,9 @@ beforeEach(() => {
   extension.activate(context as never);
 });
 
-afterEach(() => {
+afterEach(async () => {
   for (const d of context.subscriptions) d.dispose();
-  extension.deactivate();
+  await extension.deactivate();
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -50,9 +50,9 @@ beforeEach(() => {
   restoreFork = () => ((childProcess as { fork: unknown }).fork = original);
 });
 
-afterEach(() => {
+afterEach(async () => {
   for (const d of context.subscriptions) d.dispose();
-  extension.deactivate();
+  await extension.deactivate();
   restoreFork();
   fs.rmSync(base, { recursive: true, force: true });
 });

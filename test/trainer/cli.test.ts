@@ -69,7 +69,7 @@ test('mnist-train --dataset mnist-sample trains offline and ends with the test a
   const runDir = onlyRun(cwd);
   const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
   assert.equal(summary.status, 'completed');
-  assert.match(r.stderr, /Epoch 1\/1  loss \d\.\d{4}  acc \d\.\d{4}  val_loss/);
+  assert.match(r.stderr, /Epoch 1\/1 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}val_loss/);
   assert.match(r.stderr, new RegExp(`Test accuracy ${summary.testAccuracy!.toFixed(4)} `));
   assert.match(r.stderr, new RegExp(`Run folder: .*${runDir.split('/').pop()}`));
 });

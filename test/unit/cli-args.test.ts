@@ -28,7 +28,7 @@ test('progress line shows epoch, batch, metrics, speed and ETA', () => {
   const line = formatBatchLine(b, 75);
   assert.match(line, /^Epoch 2\/5 /);
   assert.match(line, /125\/250/);
-  assert.match(line, /loss 0\.2346  acc 0\.9312  4,512 samples\/s  ETA 1:15$/);
+  assert.match(line, /loss 0\.2346 {2}acc 0\.9312 {2}4,512 samples\/s {2}ETA 1:15$/);
 });
 
 test('ETA comes from finished epochs, or from the pace so far in the first', () => {

@@ -18,7 +18,10 @@ function block(width: number, height: number, left: number, top: number, w: numb
 function inked(pixels: ArrayLike<number>): { rows: number[]; cols: number[] } {
   const rows = new Set<number>();
   const cols = new Set<number>();
-  for (let i = 0; i < 784; i++) if (pixels[i] > 0) (rows.add(Math.floor(i / 28)), cols.add(i % 28));
+  for (let i = 0; i < 784; i++) if (pixels[i] > 0) {
+      rows.add(Math.floor(i / 28));
+      cols.add(i % 28);
+    }
   return { rows: [...rows].sort((a, b) => a - b), cols: [...cols].sort((a, b) => a - b) };
 }
 

@@ -32,6 +32,7 @@ function sizeOf(v: unknown): string {
 }
 
 function clip(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this strips from log lines
   const flat = s.replace(/[\u0000-\u001f\u007f]/g, '?');
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}…` : flat;
 }

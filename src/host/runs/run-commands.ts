@@ -157,7 +157,8 @@ async function compareRuns(h: RunHistoryContext, picked: RunRecord[]): Promise<v
 }
 
 async function compareConfigs(h: RunHistoryContext, picked: RunRecord[]): Promise<void> {
-  let [a, b] = picked;
+  const a = picked[0];
+  let b: RunRecord | undefined = picked[1];
   if (!b) {
     const others = h.provider.runs().filter((r) => r.dir !== a.dir);
     const chosen = await vscode.window.showQuickPick(

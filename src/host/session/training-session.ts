@@ -7,11 +7,10 @@ import { EtaTracker, formatDuration } from '../../shared/progress';
 import type { DoneEvent, RunInfo, TrainerEvent } from '../../shared/protocol';
 import type { RunMeta } from '../../shared/run-record';
 import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../../shared/validate';
-import { TrainerProcess } from '../../node/processes/trainer-client';
+import { type LaunchedRun, RunFolderUnavailable, launchRun } from '../../node/runs/launch';
 import { resumeProblem } from '../../node/runs/resume';
-import { createRunDir, readEvents, readRunConfig } from '../../node/runs/run-folder';
-import { type RunsLock, RunsFolderBusy, acquireRunsLock } from '../../node/runs/run-lock';
-import { updateRunMeta } from '../../node/runs/run-listing';
+import { readRunConfig } from '../../node/runs/run-folder';
+import { type RunsLock, RunsFolderBusy } from '../../node/runs/run-lock';
 import { nativeBackendDir } from '../native-backend';
 import { runInfo } from '../../node/runs/run-store';
 import { type Settings, SettingError, readSettings } from '../settings';
@@ -37,6 +36,8 @@ export interface StartOptions {
   quiet?: boolean;
   /** Continue this cancelled or failed run folder (its config is `config`) instead of making a new one. */
   resumeDir?: string;
+  /** The runs folder's lock, held by a sweep for all its runs. */
+  heldLock?: RunsLock;
 }
 
 const PROGRESS_PERCENT_STEP = 1;
@@ -52,7 +53,7 @@ function ended(run: LiveRun): boolean {
 }
 
 export class TrainingSession implements vscode.Disposable {
-  private trainer: TrainerProcess | undefined;
+  private trainer: LaunchedRun | undefined;
   private run: LiveRun | undefined;
   private _state: SessionState = 'idle';
   private progressText: string | undefined;
@@ -115,8 +116,18 @@ export class TrainingSession implements vscode.Disposable {
     return this.launch(config, settings) !== undefined;
   }
 
-  /** Asks before replacing a run in progress; false when the user keeps it. */
-  private async makeRoom(): Promise<boolean> {
+  /**
+   * The runs folder's lock while a sweep in this window holds it for all its runs: only the
+   * sweep's own runs (started with it as `heldLock`) may train until it is cleared.
+   */
+  sweepLock: RunsLock | undefined;
+
+  /** Asks before replacing a run in progress; false when the user keeps it or a sweep runs. */
+  private async makeRoom(options: StartOptions = {}): Promise<boolean> {
+    if (this.sweepLock && options.heldLock !== this.sweepLock) {
+      void vscode.window.showInformationMessage('MNIST: a sweep is training in this window; stop it first (MNIST: Stop Sweep).');
+      return false;
+    }
     if (!this.running) return true;
     const choice = await vscode.window.showWarningMessage('A training run is in progress in this window.', 'Stop It and Train', 'Keep Training');
     if (choice !== 'Stop It and Train') return false;
@@ -129,7 +140,7 @@ export class TrainingSession implements vscode.Disposable {
    * sweep's experiment. It is validated again: a config from an older version may not pass.
    */
   async startConfig(config: MnistConfig | MnistConfigInput, folder: vscode.WorkspaceFolder, options: StartOptions = {}): Promise<LiveRun | undefined> {
-    if (!(await this.makeRoom())) return undefined;
+    if (!(await this.makeRoom(options))) return undefined;
     const { config: checked, issues } = validateConfig(config);
     const errors = issues.filter((i) => i.severity === 'error');
     if (!checked || errors.length > 0) {
@@ -185,58 +196,60 @@ export class TrainingSession implements vscode.Disposable {
   private launch(config: MnistConfig, settings: Settings, options: StartOptions = {}): LiveRun | undefined {
     // Every way to train ends here: nothing is written into an untrusted workspace.
     if (!trusted('Training')) return undefined;
-    let dir: string;
-    // One run at a time per runs folder, across windows and the CLI; held until the trainer has exited.
-    let lock: RunsLock | undefined;
+    // Events arriving before `run` exists are none: the trainer's first message comes after a fork.
+    let run: LiveRun | undefined = undefined;
+    let trainer: LaunchedRun;
     try {
-      lock = acquireRunsLock(settings.runsFolder, 'VS Code');
-      dir = options.resumeDir ?? createRunDir(settings.runsFolder, config);
-      lock.setRunDir(dir);
-      if (options.meta) updateRunMeta(dir, options.meta);
+      trainer = launchRun(
+        {
+          trainerPath: this.context.asAbsolutePath('dist/trainer.js'),
+          runsFolder: settings.runsFolder,
+          tool: 'VS Code',
+          config,
+          cacheDir: settings.dataCacheFolder,
+          ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
+          nativeBackendDir: nativeBackendDir(this.context),
+          ...(options.resumeDir ? { resumeDir: options.resumeDir } : {}),
+          ...(options.meta ? { meta: options.meta } : {}),
+          ...(options.heldLock ? { heldLock: options.heldLock } : {}),
+          silenceTimeoutMs: settings.trainerTimeoutMs,
+        },
+        (event) => {
+          if (run) this.onTrainerEvent(run, event);
+        },
+      );
     } catch (err) {
-      lock?.release();
       if (err instanceof RunsFolderBusy) {
         this.log.warn(err.message);
         void vscode.window.showErrorMessage(`MNIST: ${err.message}.`);
         return undefined;
       }
-      void vscode.window.showErrorMessage(
-        `Cannot create a run folder in ${settings.runsFolder} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Check the "mnist.runsFolder" setting.`,
-      );
+      if (!(err instanceof RunFolderUnavailable)) throw err;
+      this.log.error(err.message);
+      void vscode.window.showErrorMessage(`MNIST: ${err.message.replace(/^c/, 'C')}. Check the "mnist.runsFolder" setting.`);
       return undefined;
     }
+    const dir = trainer.runDir;
     // A resumed run shows its earlier attempts first; its `resume` event tells the view where they end.
-    const earlier = options.resumeDir ? readEvents(dir) : [];
-    const run: LiveRun = {
+    const earlier = trainer.earlierEvents;
+    run = {
       dir,
       info: runInfo(dir, config, true),
       config,
-      events: earlier,
+      events: [...earlier],
       eta: new EtaTracker(),
       ...(options.quiet ? { quiet: true } : {}),
       ...(options.resumeDir ? { earlierEvents: earlier.length } : {}),
     };
-    this.run = run;
-    this.trainer = new TrainerProcess(this.context.asAbsolutePath('dist/trainer.js'), {
-      type: 'start',
-      config,
-      runDir: dir,
-      cacheDir: settings.dataCacheFolder,
-      ...(settings.mirrors ? { mirrors: settings.mirrors } : {}),
-      nativeBackendDir: nativeBackendDir(this.context),
-      ...(options.resumeDir ? { resume: true } : {}),
-    }, { silenceTimeoutMs: settings.trainerTimeoutMs });
+    const live = run;
+    this.run = live;
+    this.trainer = trainer;
     this.setState('training');
-    this.log.info(`${options.resumeDir ? 'Resuming run' : 'Run'} ${run.info.id}: ${run.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
-    this.onRunStartEmitter.fire(run);
-    const trainer = this.trainer;
-    trainer.onEvent((event) => this.onTrainerEvent(run, event));
-    if (!run.quiet) void this.showProgress(run, trainer);
-    void trainer.exited.then(({ done }) => {
-      lock.release();
-      this.onExit(run, done);
-    });
-    return run;
+    this.log.info(`${options.resumeDir ? 'Resuming run' : 'Run'} ${live.info.id}: ${live.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
+    this.onRunStartEmitter.fire(live);
+    if (!live.quiet) void this.showProgress(live, trainer);
+    void trainer.exited.then(({ done }) => this.onExit(live, done));
+    return live;
   }
 
   /** Ends the fit after the current batch; the run is kept as cancelled. */
@@ -254,7 +267,7 @@ export class TrainingSession implements vscode.Disposable {
   }
 
   /** Waits up to `ms` for the trainer to end by itself, then kills it; resolves once it is gone. */
-  private async killAfter(trainer: TrainerProcess, ms: number): Promise<void> {
+  private async killAfter(trainer: LaunchedRun, ms: number): Promise<void> {
     const timer = setTimeout(
       () => trainer.kill('SIGKILL', { message: `The trainer did not stop within ${ms / 1000} s, so it was ended.`, hint: 'Training again starts a new run.' }),
       ms,
@@ -308,7 +321,7 @@ export class TrainingSession implements vscode.Disposable {
     this.onEventEmitter.fire({ run, event });
   }
 
-  private async showProgress(run: LiveRun, trainer: TrainerProcess): Promise<void> {
+  private async showProgress(run: LiveRun, trainer: LaunchedRun): Promise<void> {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `MNIST: training ${run.info.model}`, cancellable: true },
       (progress, token) =>

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatIssue, parseConfigText } from '../../shared/validate';
 import { type PlannedRun, type SweepOutcome, SweepQueue, describeOutcome, planSweep, sweepId } from '../../shared/sweep';
+import { RunFolderUnavailable, takeLock } from '../../node/runs/launch';
+import type { RunsLock } from '../../node/runs/run-lock';
 import type { RunHistoryContext } from '../runs/run-commands';
 import { type Settings, readSettings } from '../settings';
 import { trusted } from '../trust';
@@ -99,18 +101,36 @@ export class SweepRunner implements vscode.Disposable {
       if (run.config.data.dir !== null) run.config.data.dir = path.resolve(path.dirname(configUri.fsPath), run.config.data.dir);
       if (!backendInText && !('backend' in run.overrides)) run.config.backend = settings.defaultBackend;
     }
-    return this.runPlan(plan.runs, folder);
+    // A run started by hand goes first; then one lock for the whole sweep, as mnist-train --sweep
+    // holds it, so no other run interleaves.
+    await this.untilIdle();
+    let lock: RunsLock;
+    try {
+      lock = takeLock(settings.runsFolder, 'VS Code');
+    } catch (err) {
+      const why = err instanceof RunFolderUnavailable ? `${err.message}; check the "mnist.runsFolder" setting` : (err as Error).message;
+      this.h.log.warn(why);
+      void vscode.window.showErrorMessage(`MNIST: the sweep cannot start: ${why}.`);
+      return undefined;
+    }
+    this.h.session.sweepLock = lock;
+    try {
+      return await this.runPlan(plan.runs, folder, lock);
+    } finally {
+      this.h.session.sweepLock = undefined;
+      lock.release();
+    }
   }
 
-  private async runPlan(runs: PlannedRun[], folder: vscode.WorkspaceFolder): Promise<SweepRunResult> {
+  private async runPlan(runs: PlannedRun[], folder: vscode.WorkspaceFolder, lock: RunsLock): Promise<SweepRunResult> {
     const { session, view, log } = this.h;
     const id = sweepId(new Date());
     this.lastId = id;
     const runDirs: string[] = [];
     const queue = new SweepQueue(runs, async (run, index, stopper) => {
-      await this.untilIdle();
       const live = await session.startConfig(run.config, folder, {
         quiet: true,
+        heldLock: lock,
         meta: { sweep: { id, experiment: run.name, index: index + 1, total: runs.length, overrides: run.overrides } },
       });
       if (!live) throw new Error('the run could not be started (see the MNIST output)');

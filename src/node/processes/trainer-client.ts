@@ -1,5 +1,6 @@
 // The parent's side of the trainer process, shared by the CLI and the extension host. No tfjs here.
 import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { DoneEvent, StartCommand, TrainerCommand, TrainerEvent } from '../../shared/protocol';
 import { finishAbandonedRun } from '../runs/run-folder';
 
@@ -20,6 +21,8 @@ export interface Failure {
 
 export interface TrainerProcessOptions {
   execArgv?: string[];
+  /** The node binary to fork with (default: this process's). */
+  execPath?: string;
   /**
    * A trainer that sends no event for this long is taken as hung: it is killed and the run is
    * failed. Batches, downloads and evaluation all report well within a minute; off when omitted or 0.
@@ -29,46 +32,73 @@ export interface TrainerProcessOptions {
 
 /** Forks dist/trainer.js, sends `start`, and relays its events; a trainer that dies is reported as a failed run. */
 export class TrainerProcess {
-  private readonly child: ChildProcess;
+  private readonly child: ChildProcess | undefined;
   private readonly listeners: ((e: TrainerEvent) => void)[] = [];
   private stderrTail = '';
   private done: DoneEvent | undefined;
   /** Why this side killed the trainer, in plain words for the run's failure message. */
   private killedBecause: Failure | undefined;
   private watchdog: NodeJS.Timeout | undefined;
+  private settle!: (exit: TrainerExit) => void;
+  private settled = false;
   readonly exited: Promise<TrainerExit>;
 
+  /** Never throws: a trainer that cannot be started ends its run as failed, and `exited` says why. */
   constructor(trainerPath: string, private readonly start: StartCommand, private readonly options: TrainerProcessOptions = {}) {
-    this.child = fork(trainerPath, [], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      execArgv: options.execArgv ?? [],
-      serialization: 'json',
-    });
-    this.child.stdout?.on('data', (b: Buffer) => this.relayOutput(b.toString(), 'info'));
-    this.child.stderr?.on('data', (b: Buffer) => {
+    this.exited = new Promise<TrainerExit>((resolve) => (this.settle = resolve));
+    if (!existsSync(trainerPath)) {
+      this.child = undefined;
+      // After the constructor returns, so that listeners added right after it hear the run's end.
+      setImmediate(() => this.finish(null, null, { message: `The trainer (${trainerPath}) is missing, so the run could not start.`, hint: 'Reinstall the extension, or run "npm run build" in a development checkout.' }));
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = fork(trainerPath, [], {
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        execArgv: options.execArgv ?? [],
+        ...(options.execPath ? { execPath: options.execPath } : {}),
+        serialization: 'json',
+      });
+    } catch (err) {
+      this.child = undefined;
+      setImmediate(() => this.finish(null, null, notStarted(err)));
+      return;
+    }
+    this.child = child;
+    child.stdout?.on('data', (b: Buffer) => this.relayOutput(b.toString(), 'info'));
+    child.stderr?.on('data', (b: Buffer) => {
       const text = b.toString();
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL);
       this.relayOutput(text, 'warn');
     });
-    this.child.on('message', (m: TrainerEvent) => {
+    child.on('message', (m: TrainerEvent) => {
       this.rearmWatchdog();
       if (m.type === 'heartbeat') return;
       if (m.type === 'done') this.done = m;
       for (const l of this.listeners) l(m);
     });
-    this.exited = new Promise<TrainerExit>((resolve) => {
-      // 'close', not 'exit': it comes after stderr is drained, which the OOM and crash checks read.
-      this.child.on('close', (code, signal) => {
-        clearTimeout(this.watchdog);
-        resolve({ done: this.done ?? this.abandoned(code, signal), code, signal });
-      });
+    // A fork that fails (ENOENT, EAGAIN, EMFILE) emits 'error' and may never emit 'close'.
+    child.on('error', (err) => {
+      if (child.pid === undefined) this.finish(null, null, notStarted(err));
+      else this.killedBecause ??= { message: `The trainer process failed: ${err.message}.`, hint: 'Training again starts a new run.' };
     });
+    // 'close', not 'exit': it comes after stderr is drained, which the OOM and crash checks read.
+    child.on('close', (code, signal) => this.finish(code, signal));
     this.rearmWatchdog();
     this.send(start);
   }
 
+  private finish(code: number | null, signal: NodeJS.Signals | null, failure?: Failure): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.watchdog);
+    if (failure) this.killedBecause ??= failure;
+    this.settle({ done: this.done ?? this.abandoned(code, signal), code, signal });
+  }
+
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.child?.pid;
   }
 
   onEvent(listener: (e: TrainerEvent) => void): void {
@@ -82,9 +112,10 @@ export class TrainerProcess {
 
   /** For a trainer that does not answer `stop`; `because` becomes the failed run's message. */
   kill(signal: NodeJS.Signals = 'SIGKILL', because?: Failure): void {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.killedBecause ??= because;
-    this.child.kill(signal);
+    child.kill(signal);
   }
 
   private rearmWatchdog(): void {
@@ -95,14 +126,14 @@ export class TrainerProcess {
       () =>
         this.kill('SIGKILL', {
           message: `The trainer stopped responding (no progress for ${formatSeconds(ms)}), so it was ended.`,
-          hint: 'Training again starts a new run. If the trainer was only slow (a large model on a slow machine), raise the "mnist.trainerTimeout" setting.',
+          hint: 'Training again starts a new run. If the trainer was only slow (a large model on a slow machine), raise the "mnist.trainerTimeout" setting (mnist-train --trainer-timeout).',
         }),
       ms,
     );
   }
 
   send(cmd: TrainerCommand): void {
-    if (this.child.connected) this.child.send(cmd);
+    if (this.child?.connected) this.child.send(cmd);
   }
 
   private relayOutput(text: string, level: 'info' | 'warn'): void {
@@ -137,6 +168,14 @@ export class TrainerProcess {
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
     return { message: `The trainer ${how} before the run ended.`, hint: 'See the log above; training again starts a new run.' };
   }
+}
+
+function notStarted(err: unknown): Failure {
+  const code = (err as NodeJS.ErrnoException).code;
+  return {
+    message: `The trainer process could not be started (${code ?? (err as Error).message}).`,
+    hint: code === 'EAGAIN' || code === 'EMFILE' ? 'The system is out of processes or open files: close some programs and train again.' : 'Training again starts a new run; if it fails again, reinstall the extension.',
+  };
 }
 
 function formatSeconds(ms: number): string {

@@ -66,7 +66,6 @@ export function writeReport(runs: readonly RunRecord[], outDir: string, opts: { 
  * into one of that file; from source (tests) it is the module itself.
  */
 function loadSvgRenderer(): typeof renderChartSvg {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../../shared/report-svg') as typeof import('../../shared/report-svg')).renderChartSvg;
 }
 

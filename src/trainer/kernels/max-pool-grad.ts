@@ -87,8 +87,14 @@ function window2x2(x: Float32Array, g: Float32Array, dx: Float32Array, corner: n
     // First strict maximum in row-major order; a window of NaNs (or −∞) sends nothing.
     let best = v0 > -Infinity ? v0 : -Infinity;
     let at = v0 > -Infinity ? a0 : -1;
-    if (v1 > best) (best = v1), (at = a0 + channels);
-    if (v2 > best) (best = v2), (at = a2);
+    if (v1 > best) {
+      best = v1;
+      at = a0 + channels;
+    }
+    if (v2 > best) {
+      best = v2;
+      at = a2;
+    }
     if (v3 > best) at = a2 + channels;
     if (at >= 0) dx[at] = g[gAt + d];
   }
