@@ -3,6 +3,7 @@
 // Tensors travel as EncodedTensor (float32 bytes in base64): a fifth of the JSON size of number
 // arrays and exact, since the IPC channel and postMessage both serialise to text.
 import { DIGIT_PIXELS, fromBase64 } from '../digits';
+import { plainMessage } from './guard';
 
 /** A float32 tensor: its shape (no batch dimension) and its values, row-major, as little-endian float32 bytes in base64. */
 export interface EncodedTensor { shape: number[]; data: string }
@@ -114,10 +115,8 @@ export type FromInsideView = InsideReadyMessage | InsideInspectRequest | InsideT
 
 /** Messages from a webview are untrusted: only these shapes are acted on (exports use the Dashboard's ExportRequest). */
 export function isFromInsideView(m: unknown): m is FromInsideView {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
-  const proto = Object.getPrototypeOf(m) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
-  const o = m as Record<string, unknown>;
+  const o = plainMessage(m);
+  if (o === null) return false;
   const keys = Object.keys(o).sort().join(',');
   if (o.type === 'ready') return keys === 'type';
   if (o.type === 'testDigit') return keys === 'index,type' && Number.isSafeInteger(o.index) && (o.index as number) >= 0 && (o.index as number) < 10_000_000;
