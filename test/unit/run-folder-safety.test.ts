@@ -123,6 +123,7 @@ describe('writers of run folder files (an audit of src/)', () => {
     'src/trainer/kernels/threads.ts': 'scripts for wasm worker threads in a fresh temp folder',
     'src/host/config-editing/create-config.ts': "mnist.config.json through VS Code's file system, after asking",
     'src/host/panels/dashboard-tools.ts': 'exported charts, to a file the user picked',
+    'src/host/panels/inside-panel.ts': 'Look Inside Model images and layer outputs, to a file the user picked',
   };
   const WRITES = /\b(writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|openSync)\(|fs\.writeFile\(/;
 
