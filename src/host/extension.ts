@@ -1,5 +1,4 @@
 // Activation: wiring only. Each piece lives in its own module.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AugmentPreviewPanel } from './panels/augment-preview';
 import { registerConfigEditing } from './config-editing';
@@ -7,7 +6,9 @@ import { Dashboard } from './panels/dashboard';
 import { registerLookInside } from './panels/inside-panel';
 import { installNativeBackendCommand } from './native-backend';
 import { registerRunHistory } from './runs/run-commands';
-import { RunStore } from '../node/runs/run-store';
+import { readEvents } from '../node/runs/run-folder';
+import { resolveConfig } from './session/resolve-config';
+import { listRunRecords, runInfo } from '../node/runs/run-listing';
 import { readSettings } from './settings';
 import { createStatusBar } from './session/status-bar';
 import { trusted } from './trust';
@@ -62,36 +63,13 @@ export async function deactivate(): Promise<void> {
   s?.dispose();
 }
 
-const CONFIG_GLOB = '**/{mnist.config.json,*.mnist.config.json}';
-
-function isConfigFile(uri: vscode.Uri): boolean {
-  const name = path.basename(uri.fsPath);
-  return name === 'mnist.config.json' || name.endsWith('.mnist.config.json');
-}
-
-/** The config to train: the argument, the active editor's config, the root one, or the user's pick. */
-async function resolveConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  if (uri && isConfigFile(uri)) return uri;
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && active.scheme === 'file' && isConfigFile(active)) return active;
-  const found = await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**', 50);
-  if (found.length === 0) return undefined;
-  const atRoot = found.find((f) => vscode.workspace.workspaceFolders?.some((w) => path.join(w.uri.fsPath, 'mnist.config.json') === f.fsPath));
-  if (atRoot && found.length === 1) return atRoot;
-  const pick = await vscode.window.showQuickPick(
-    found.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })).sort((a, b) => a.label.localeCompare(b.label)),
-    { title: 'MNIST: which config to train?' },
-  );
-  return pick?.uri;
-}
-
 async function train(s: TrainingSession, uri?: vscode.Uri): Promise<void> {
   if (!trusted('Training')) return;
   if (!vscode.workspace.workspaceFolders?.length) {
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
   }
-  const config = await resolveConfig(uri);
+  const config = await resolveConfig(uri, s.globalStorageUri, 'MNIST: which config to train?');
   if (!config) {
     const choice = await vscode.window.showInformationMessage(
       "There is no mnist.config.json in this workspace. Create one with the tutorial's model?",
@@ -112,33 +90,30 @@ async function openRun(context: vscode.ExtensionContext, dashboard: Dashboard): 
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
   }
-  let store: RunStore;
+  let runsFolder: string;
   try {
-    store = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder);
+    runsFolder = readSettings(folder, context.globalStorageUri).runsFolder;
   } catch (err) {
     void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
     return;
   }
-  const runs = store.list();
+  const runs = listRunRecords(runsFolder);
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage(`No runs yet in ${store.root}. Run "MNIST: Train" first.`);
+    void vscode.window.showInformationMessage(`No runs yet in ${runsFolder}. Run "MNIST: Train" first.`);
     return;
   }
   const pick = await vscode.window.showQuickPick(
     runs.map((r) => ({
-      label: r.info.id,
-      description: [
-        r.summary?.status ?? 'no summary',
-        r.summary?.testAccuracy != null ? `test acc ${(r.summary.testAccuracy * 100).toFixed(2)}%` : undefined,
-      ]
+      label: r.id,
+      description: [r.state === 'damaged' ? `damaged: ${r.message ?? ''}` : r.state, r.testAccuracy != null ? `test acc ${(r.testAccuracy * 100).toFixed(2)}%` : undefined]
         .filter(Boolean)
         .join(' · '),
-      detail: `${r.info.model} on ${r.info.dataset}, ${r.summary?.epochsCompleted ?? '?'}/${r.info.epochs} epochs`,
+      detail: `${r.model} on ${r.dataset}, ${r.epochsCompleted}/${r.epochs ?? '?'} epochs`,
       run: r,
     })),
     { title: 'MNIST: Open Run', matchOnDescription: true, matchOnDetail: true },
   );
   if (!pick) return;
-  dashboard.show({ info: pick.run.info, events: store.events(pick.run.dir), dir: pick.run.dir });
+  dashboard.show({ info: runInfo(pick.run.dir, pick.run.config, false), events: readEvents(pick.run.dir), dir: pick.run.dir });
   await vscode.commands.executeCommand(`${Dashboard.viewId}.focus`);
 }

@@ -6,8 +6,8 @@ import type { DatasetChecksums, RunProvenance, RunSummary, TrainerEvent } from '
 import { provenanceOf } from './provenance';
 import { summarizeRun } from './summary';
 
-/** How a run ended, or `running` while a trainer still writes it. */
-export type RunState = 'completed' | 'cancelled' | 'failed' | 'running';
+/** How a run ended, `running` while a trainer still writes it, `damaged` when its folder cannot be read as a run. */
+export type RunState = 'completed' | 'cancelled' | 'failed' | 'running' | 'damaged';
 
 /** meta.json in a run folder: what the user and the sweep runner add; never read by the trainer. */
 export interface RunMeta {
@@ -89,8 +89,6 @@ export interface RunFolderContents {
   modified: number;
 }
 
-/** A run without a final event whose files changed this recently is taken as still running (a CLI run). */
-export const RUNNING_QUIET_MS = 120_000;
 
 /** "cnn", or the layer stack in short: "Flatten → Dense 128 → Dense 10". */
 export function describeModel(config: Pick<MnistConfig, 'model'> | null | undefined): string {
@@ -189,7 +187,7 @@ export function resolveStoredConfig(raw: unknown): MnistConfig | null {
 }
 
 /** Reads what the folder holds into a RunRecord. `live` is what the caller knows (the host's own run). */
-export function toRunRecord(c: RunFolderContents, opts: { live?: boolean; now?: number } = {}): RunRecord {
+export function toRunRecord(c: RunFolderContents, opts: { live?: boolean } = {}): RunRecord {
   const problems: string[] = [];
   const meta = parseRunMeta(c.meta);
   if (c.meta === null) problems.push('meta.json is not valid JSON; its name and sweep tag are ignored');
@@ -223,8 +221,6 @@ export function toRunRecord(c: RunFolderContents, opts: { live?: boolean; now?: 
   } else if (hasDone && folded) {
     state = folded.status;
     message = folded.message;
-  } else if (!s && (opts.now ?? Date.now()) - c.modified < RUNNING_QUIET_MS) {
-    state = 'running';
   } else {
     state = 'failed';
     message = 'the run ended without a final event (the trainer was stopped or crashed)';
@@ -271,6 +267,37 @@ export function toRunRecord(c: RunFolderContents, opts: { live?: boolean; now?: 
     datasetInfo: ds?.type === 'dataset' ? { train: ds.train, validation: ds.validation, test: ds.test, source: ds.source } : null,
     summary,
     problems,
+  };
+}
+
+/** A folder listed for what it is, without reading it: a symbolic link, or one whose reading failed. */
+export function damagedRunRecord(dir: string, id: string, problem: string, modified: number): RunRecord {
+  return {
+    id,
+    dir,
+    label: id,
+    meta: {},
+    state: 'damaged',
+    message: problem,
+    config: null,
+    dataset: 'unknown',
+    model: 'unknown model',
+    backend: null,
+    testAccuracy: null,
+    testLoss: null,
+    epochs: null,
+    epochsCompleted: 0,
+    fitSeconds: null,
+    samplesPerSecond: null,
+    startedAt: null,
+    endedAt: null,
+    modified,
+    history: { loss: [], acc: [], valLoss: [], valAcc: [] },
+    confusionMatrix: null,
+    datasetInfo: null,
+    provenance: null,
+    summary: null,
+    problems: [problem],
   };
 }
 

@@ -1,6 +1,7 @@
 // The run history reads every folder in the runs folder, including ones written by an older
 // version and ones half-written by a crash, without throwing.
 import assert from 'node:assert/strict';
+import { acquireRunsLock } from '../../src/node/runs/run-lock';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,9 +56,11 @@ test('half-written folders: missing summary, torn event line, broken JSON, missi
   writeFileSync(join(crashed, 'events.jsonl'), upToEpoch2.join('\n') + '\n{"type":"batch","epoch":3,"epo');
   backdate(crashed);
 
-  // 2. the same, but written a moment ago: a CLI run still training
+  // 2. the same, but the runs folder's lock, held by a live process, names it: a CLI run still training
   const running = join(root, '2026-11-26_10-05-00_cnn');
   cpSync(crashed, running, { recursive: true });
+  const lock = acquireRunsLock(root, 'mnist-train');
+  lock.setRunDir(running);
 
   // 3. summary.json that is not JSON (the events say it completed)
   const brokenSummary = join(root, '2026-11-26_10-10-00_cnn');
@@ -95,6 +98,9 @@ test('half-written folders: missing summary, torn event line, broken JSON, missi
   assert.ok(c.problems.some((p) => /summary\.json is missing/.test(p)));
 
   assert.equal(byId.get('2026-11-26_10-05-00_cnn')!.state, 'running');
+  lock.release();
+  const afterRelease = listRunRecords(root).find((r) => r.id === '2026-11-26_10-05-00_cnn')!;
+  assert.equal(afterRelease.state, 'failed', 'written a moment ago, but no live process holds the lock: not running');
 
   const b = byId.get('2026-11-26_10-10-00_cnn')!;
   const real = JSON.parse(readFileSync(join(src, 'summary.json'), 'utf8'));

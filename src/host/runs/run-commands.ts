@@ -7,10 +7,10 @@ import type { RunRecord } from '../../shared/run-record';
 import { describeOutcome } from '../../shared/sweep';
 import { RUN_FILES, readEvents } from '../../node/runs/run-folder';
 import { locationFrom, readRunsForReport, writeReport } from '../../node/runs/report-files';
-import { readRunConfigJson, readRunRecord, updateRunMeta } from '../../node/runs/run-listing';
+import { readRunConfigJson, readRunRecord, runInfo, updateRunMeta } from '../../node/runs/run-listing';
+import { runningRunDir } from '../../node/runs/run-lock';
 import { ComparePanel } from '../panels/compare-panel';
 import type { Dashboard } from '../panels/dashboard';
-import { runInfo } from '../../node/runs/run-store';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runs-view';
 import { readSettings } from '../settings';
 import { trusted } from '../trust';
@@ -104,7 +104,9 @@ async function rename(h: RunHistoryContext, r: RunRecord): Promise<void> {
 
 async function remove(h: RunHistoryContext, runs: RunRecord[]): Promise<void> {
   const liveDir = h.session.running ? h.session.liveRun?.dir : undefined;
-  const busy = runs.filter((r) => r.dir === liveDir || r.state === 'running');
+  // The lock, read now: a run another window or mnist-train started since the list was read counts too.
+  const lockedDir = runningRunDir(h.provider.runsFolder);
+  const busy = runs.filter((r) => r.dir === liveDir || r.dir === lockedDir || r.state === 'running');
   if (busy.length > 0) {
     void vscode.window.showWarningMessage(`MNIST: "${busy[0].label}" is still training; stop it before deleting it.`);
     return;

@@ -21,6 +21,7 @@ export function formatAccuracy(a: number | null): string | undefined {
 
 /** "mnist-sample · cnn · 97.15% · 0:42 · 2026-11-26 12:30" (and the sweep position, or live progress). */
 export function runDescription(r: RunRecord, liveProgress?: string): string {
+  if (r.state === 'damaged') return `damaged: ${r.message ?? 'cannot be read'}`;
   const parts = [r.dataset, r.model];
   if (r.state === 'running') parts.push(liveProgress ?? 'running');
   else {
@@ -39,6 +40,7 @@ const STATE_WORDS: Record<RunRecord['state'], string> = {
   cancelled: 'Cancelled',
   failed: 'Failed',
   running: 'Running',
+  damaged: 'Damaged',
 };
 
 function mdEscape(s: string): string {
@@ -83,6 +85,8 @@ function iconOf(state: RunRecord['state']): vscode.ThemeIcon {
       return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('testing.iconSkipped'));
     case 'running':
       return new vscode.ThemeIcon('sync~spin');
+    case 'damaged':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   }
 }
 

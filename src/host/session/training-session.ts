@@ -12,7 +12,7 @@ import { resumeProblem } from '../../node/runs/resume';
 import { readRunConfig } from '../../node/runs/run-folder';
 import { type RunsLock, RunsFolderBusy } from '../../node/runs/run-lock';
 import { nativeBackendDir } from '../native-backend';
-import { runInfo } from '../../node/runs/run-store';
+import { runInfo } from '../../node/runs/run-listing';
 import { type Settings, SettingError, readSettings } from '../settings';
 import { trusted } from '../trust';
 
@@ -73,6 +73,11 @@ export class TrainingSession implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /** The extension's global storage (settings resolve the data cache and runs folder against it). */
+  get globalStorageUri(): vscode.Uri {
+    return this.context.globalStorageUri;
+  }
 
   get state(): SessionState {
     return this._state;

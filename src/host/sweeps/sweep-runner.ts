@@ -4,32 +4,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatIssue, parseConfigText } from '../../shared/validate';
 import { type PlannedRun, type SweepOutcome, SweepQueue, describeOutcome, planSweep, sweepId } from '../../shared/sweep';
+import { resolveConfig } from '../session/resolve-config';
 import { RunFolderUnavailable, takeLock } from '../../node/runs/launch';
 import type { RunsLock } from '../../node/runs/run-lock';
 import type { RunHistoryContext } from '../runs/run-commands';
 import { type Settings, readSettings } from '../settings';
 import { trusted } from '../trust';
-
-const CONFIG_GLOB = '**/{mnist.config.json,*.mnist.config.json}';
-
-function isConfigFile(uri: vscode.Uri): boolean {
-  const name = path.basename(uri.fsPath);
-  return name === 'mnist.config.json' || name.endsWith('.mnist.config.json');
-}
-
-/** The argument, the active editor's config, the only one in the workspace, or the user's pick. */
-async function pickConfig(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  if (uri instanceof vscode.Uri && isConfigFile(uri)) return uri;
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && active.scheme === 'file' && isConfigFile(active)) return active;
-  const found = await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**', 50);
-  if (found.length <= 1) return found[0];
-  const pick = await vscode.window.showQuickPick(
-    found.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })).sort((a, b) => a.label.localeCompare(b.label)),
-    { title: 'MNIST: which config has the experiments?' },
-  );
-  return pick?.uri;
-}
 
 export interface SweepRunResult {
   id: string;
@@ -64,7 +44,7 @@ export class SweepRunner implements vscode.Disposable {
       return undefined;
     }
     if (!trusted('Run Sweep')) return undefined;
-    const configUri = await pickConfig(uri);
+    const configUri = await resolveConfig(uri, this.h.context.globalStorageUri, 'MNIST: which config has the experiments?');
     if (!configUri) {
       void vscode.window.showInformationMessage('MNIST: no mnist.config.json here. Create one (MNIST: Create Config), then add "experiments".');
       return undefined;

@@ -4,7 +4,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { join } from 'node:path';
 import { type MnistConfig, presetOf } from '../../shared/config';
 import type { RunSummary, TrainerEvent } from '../../shared/protocol';
+import { isTrainerEvent } from '../../shared/protocol/event-guard';
 import { summarizeRun } from '../../shared/summary';
+import { readLines, readRunFile } from './safe-read';
 
 export const RUN_FILES = {
   config: 'config.json',
@@ -92,24 +94,53 @@ export function createRunDir(runsDir: string, config: MnistConfig, date = new Da
   }
 }
 
-export function readRunConfig(runDir: string): MnistConfig {
-  return JSON.parse(readFileSync(join(runDir, RUN_FILES.config), 'utf8')) as MnistConfig;
+/** A JSON file of the run folder, parsed; throws an Error saying what is wrong (missing, a link, too large, not JSON). */
+export function readRunJson(runDir: string, name: string): unknown {
+  const read = readRunFile(join(runDir, name));
+  if (!read.ok) throw new Error(read.problem);
+  try {
+    return JSON.parse(read.text) as unknown;
+  } catch {
+    throw new Error(`${name} is not valid JSON`);
+  }
 }
 
-/** The run's events; a torn last line (a crash mid-write) is skipped, not fatal. */
-export function readEvents(runDir: string): TrainerEvent[] {
-  const file = join(runDir, RUN_FILES.events);
-  if (!existsSync(file)) return [];
+/** config.json as written; throws when it cannot be read or is not a JSON object (callers validate it). */
+export function readRunConfig(runDir: string): MnistConfig {
+  const value = readRunJson(runDir, RUN_FILES.config);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${RUN_FILES.config} is not a config (not a JSON object)`);
+  return value as MnistConfig;
+}
+
+export interface EventLog {
+  events: TrainerEvent[];
+  /** Lines that were not a whole known event (a torn last line, something else) and were skipped. */
+  skipped: number;
+  /** Why the file could not be read at all (a link, too large); undefined when read or missing. */
+  problem?: string;
+}
+
+/** The run's events, each checked; a torn last line (a crash mid-write) or a foreign line is skipped and counted. */
+export function readEventLog(runDir: string): EventLog {
   const events: TrainerEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+  let skipped = 0;
+  const read = readLines(join(runDir, RUN_FILES.events), (line) => {
+    let value: unknown;
     try {
-      events.push(JSON.parse(line) as TrainerEvent);
+      value = JSON.parse(line);
     } catch {
-      // only the last line can be torn; anything else unreadable is skipped too rather than lost
+      skipped++;
+      return;
     }
-  }
-  return events;
+    if (isTrainerEvent(value)) events.push(value);
+    else skipped++;
+  });
+  skipped += read.longLines;
+  return { events, skipped, ...(read.problem && !read.missing ? { problem: read.problem } : {}) };
+}
+
+export function readEvents(runDir: string): TrainerEvent[] {
+  return readEventLog(runDir).events;
 }
 
 /** Appends one line; events.jsonl is only ever appended to, so a crash can only tear its last line. */
@@ -126,9 +157,12 @@ export function writeSummary(runDir: string, summary: RunSummary): void {
   writeFileAtomic(join(runDir, RUN_FILES.summary), JSON.stringify(summary, null, 2) + '\n');
 }
 
+/** summary.json when it is readable and has a status; null otherwise. */
 export function readSummary(runDir: string): RunSummary | null {
   try {
-    return JSON.parse(readFileSync(join(runDir, RUN_FILES.summary), 'utf8')) as RunSummary;
+    const value = readRunJson(runDir, RUN_FILES.summary);
+    const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { status?: unknown }).status === 'string';
+    return ok ? (value as RunSummary) : null;
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
+import { readRunFile } from './safe-read';
 
 export const LOCK_FILE = 'training.lock';
 
@@ -87,17 +88,13 @@ export function ownerAlive(o: LockOwner): boolean | 'unknown' {
   return true;
 }
 
+/** undefined: no lock; null: a lock that is not ours to read (damaged, a link, too large): stale. */
 function readOwner(file: string): LockOwner | null | undefined {
-  let text: string;
+  const read = readRunFile(file, 64 * 1024);
+  if (!read.ok) return read.missing ? undefined : null;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    const o = JSON.parse(text) as LockOwner;
-    return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
+    const o = JSON.parse(read.text) as LockOwner;
+    return typeof o === 'object' && o !== null && typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
   } catch {
     return null; // written whole by link(), so unreadable means damaged: stale
   }
@@ -203,4 +200,14 @@ function lockHandle(file: string, owner: LockOwner): RunsLock {
       }
     },
   };
+}
+
+/**
+ * The run folder a live process is training in `runsDir` now, from the lock it holds; undefined
+ * when no live process holds it. A lock from another host (a shared folder) counts as live.
+ */
+export function runningRunDir(runsDir: string): string | undefined {
+  const owner = readOwner(join(runsDir, LOCK_FILE));
+  if (!owner || typeof owner.runDir !== 'string' || ownerAlive(owner) === false) return undefined;
+  return owner.runDir;
 }
