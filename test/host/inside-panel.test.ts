@@ -14,7 +14,7 @@ import { cliBundle, repoRoot } from '../helpers/paths';
 installFakeVscode();
 const { registerLookInside, inspectableRuns, runForArgument } = require('../../src/host/panels/inside-panel') as typeof import('../../src/host/panels/inside-panel');
 const { testSetFolder } = require('../../src/node/data/test-digit') as typeof import('../../src/node/data/test-digit');
-const { RunStore } = require('../../src/node/runs/run-store') as typeof import('../../src/node/runs/run-store');
+const { listRunRecords } = require('../../src/node/runs/run-listing') as typeof import('../../src/node/runs/run-listing');
 
 let root = '';
 let runs = '';
@@ -64,10 +64,10 @@ async function until<T>(get: () => T | undefined, what: string, ms = 60_000): Pr
 const lastOf = <T extends { type: string }>(panel: FakePanel, type: T['type']) => (panel.posted as T[]).filter((m) => m.type === type).at(-1);
 
 test('which runs: only completed runs with a saved model are offered; an argument must name a listed run', () => {
-  const listed = new RunStore(runs).list();
-  assert.deepEqual(inspectableRuns(listed).map((r) => r.info.id), [trained]);
-  assert.equal(runForArgument({ dir: join(runs, trained) }, listed)?.info.id, trained, 'a Runs view item');
-  assert.equal(runForArgument(join(runs, trained, '.'), listed)?.info.id, trained, 'a run folder path');
+  const listed = listRunRecords(runs);
+  assert.deepEqual(inspectableRuns(listed).map((r) => r.id), [trained]);
+  assert.equal(runForArgument({ dir: join(runs, trained) }, listed)?.id, trained, 'a Runs view item');
+  assert.equal(runForArgument(join(runs, trained, '.'), listed)?.id, trained, 'a run folder path');
   assert.equal(runForArgument('/etc', listed), undefined);
   assert.equal(runForArgument({ dir: 7 }, listed), undefined);
   assert.equal(runForArgument(undefined, listed), undefined);
@@ -133,10 +133,10 @@ test('from the palette in Restricted Mode: pick a run, the panel shows its digit
 test('from a Runs view item: that run at once; a run without a model says so, no panel', async () => {
   activate(true);
   ui.pick = () => assert.fail('no pick for a named run');
-  const listed = new RunStore(runs).list();
+  const listed = listRunRecords(runs);
   await fakeVscode.commands.executeCommand('mnist.lookInside', { dir: join(runs, trained) });
   assert.equal(ui.panels.length, 1);
-  await fakeVscode.commands.executeCommand('mnist.lookInside', listed.find((r) => r.info.id !== trained));
+  await fakeVscode.commands.executeCommand('mnist.lookInside', listed.find((r) => r.id !== trained));
   assert.equal(ui.panels.length, 1, 'no second panel');
   assert.match(ui.messages.at(-1)?.message ?? '', /has no saved model to look inside/);
 });

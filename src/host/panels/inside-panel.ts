@@ -12,29 +12,30 @@ import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessag
 import { TestDigits } from '../../node/data/test-digit';
 import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
 import { readEvents } from '../../node/runs/run-folder';
-import { RunStore, type StoredRun } from '../../node/runs/run-store';
+import { listRunRecords } from '../../node/runs/run-listing';
+import type { RunRecord } from '../../shared/run-record';
 import { readSettings } from '../settings';
 import { saveExport } from './export';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 import { LogLimiter, handleWebviewMessage } from './webview-messages';
 
 /** The run a command argument names (a Runs view item, a run folder path), looked up among the listed runs only. */
-export function runForArgument(arg: unknown, runs: readonly StoredRun[]): StoredRun | undefined {
+export function runForArgument(arg: unknown, runs: readonly RunRecord[]): RunRecord | undefined {
   const dir = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { dir?: unknown }).dir === 'string' ? (arg as { dir: string }).dir : undefined;
   if (dir === undefined) return undefined;
   return runs.find((r) => path.resolve(r.dir) === path.resolve(dir));
 }
 
 /** Runs the panel can look inside: ended with a saved model. */
-export function inspectableRuns(runs: readonly StoredRun[]): StoredRun[] {
-  return runs.filter((r) => r.summary !== null && r.summary.status === 'completed' && savedModelDir(r.dir) !== null);
+export function inspectableRuns(runs: readonly RunRecord[]): RunRecord[] {
+  return runs.filter((r) => r.state === 'completed' && savedModelDir(r.dir) !== null);
 }
 
 export class InsidePanel implements vscode.Disposable {
   static readonly viewType = 'mnist.insidePanel';
   private panel: vscode.WebviewPanel | undefined;
   private message: InsideRunMessage | undefined;
-  private run: StoredRun | undefined;
+  private run: RunRecord | undefined;
   private readonly predictor: PredictorClient;
   private readonly testDigits = new TestDigits();
 
@@ -48,31 +49,31 @@ export class InsidePanel implements vscode.Disposable {
   }
 
   /** What the panel shows: built here so a test can read it. */
-  static message(run: StoredRun, events = readEvents(run.dir)): InsideRunMessage {
+  static message(run: RunRecord, events = readEvents(run.dir)): InsideRunMessage {
     const digits = insideDigits(events);
     return {
       type: 'insideRun',
-      run: { id: run.info.id, label: run.info.id, model: run.info.model, dataset: run.info.dataset, testAccuracy: run.summary?.testAccuracy ?? null },
+      run: { id: run.id, label: run.label, model: run.model, dataset: run.dataset, testAccuracy: run.testAccuracy },
       digits,
       classNames: runClassNames(events),
       initial: digits[0]?.index ?? null,
     };
   }
 
-  get shownRun(): StoredRun | undefined {
+  get shownRun(): RunRecord | undefined {
     return this.run;
   }
 
-  show(run: StoredRun): void {
+  show(run: RunRecord): void {
     const dir = savedModelDir(run.dir);
     if (!dir) {
-      void vscode.window.showWarningMessage(`MNIST: run ${run.info.id} has no saved model to look inside; it ended before saving one.`);
+      void vscode.window.showWarningMessage(`MNIST: run ${run.id} has no saved model to look inside; it ended before saving one.`);
       return;
     }
     this.run = run;
     this.message = InsidePanel.message(run);
     this.predictor.warm(dir);
-    const title = `Inside ${run.info.id}`;
+    const title = `Inside ${run.id}`;
     if (this.panel) {
       this.panel.title = title;
       this.panel.reveal(vscode.ViewColumn.Active);
@@ -201,14 +202,18 @@ async function lookInside(context: vscode.ExtensionContext, panel: InsidePanel, 
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
     return;
   }
-  let runs: StoredRun[];
+  let runs: RunRecord[];
   try {
-    runs = new RunStore(readSettings(folder, context.globalStorageUri).runsFolder).list();
+    runs = listRunRecords(readSettings(folder, context.globalStorageUri).runsFolder);
   } catch (err) {
     void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
     return;
   }
   const named = runForArgument(arg, runs);
+  if (named?.state === 'damaged') {
+    void vscode.window.showWarningMessage(`MNIST: run ${named.id} cannot be looked inside: ${named.message ?? 'its folder cannot be read as a run'}.`);
+    return;
+  }
   if (named) return panel.show(named);
   const candidates = inspectableRuns(runs);
   if (candidates.length === 0) {
@@ -217,9 +222,9 @@ async function lookInside(context: vscode.ExtensionContext, panel: InsidePanel, 
   }
   const pick = await vscode.window.showQuickPick(
     candidates.map((r) => ({
-      label: r.info.id,
-      description: r.summary?.testAccuracy != null ? `test acc ${(r.summary.testAccuracy * 100).toFixed(2)}%` : undefined,
-      detail: `${r.info.model} on ${r.info.dataset}`,
+      label: r.label,
+      description: [r.label === r.id ? undefined : r.id, r.testAccuracy != null ? `test acc ${(r.testAccuracy * 100).toFixed(2)}%` : undefined].filter(Boolean).join(' · ') || undefined,
+      detail: `${r.model} on ${r.dataset}`,
       run: r,
     })),
     { title: 'MNIST: Look Inside Model — pick a finished run', matchOnDescription: true, matchOnDetail: true },
