@@ -153,3 +153,34 @@ test('a test digit by index is read from disk only: never downloaded, no data.di
   const gone = await testSetFolder({ ...folder, data: { ...folder.data, dir: join(root, 'nowhere') } }, dirs);
   assert.match('problem' in gone ? gone.problem : '', /no longer holds the four IDX files/);
 });
+
+test('two runs selected in the Runs view: side by side, each input chosen in one is looked at in the other too, once', async () => {
+  activate(true);
+  const copy = `${trained}-copy`;
+  if (!readdirSync(runs).includes(copy)) cpSync(join(runs, trained), join(runs, copy), { recursive: true });
+  const listed = listRunRecords(runs);
+  const a = listed.find((r) => r.id === trained)!;
+  const b = listed.find((r) => r.id === copy)!;
+  await fakeVscode.commands.executeCommand('mnist.lookInside', a, [a, b]);
+  assert.equal(ui.panels.length, 2, 'two panels');
+  const [left, right] = ui.panels;
+  left.receive({ type: 'ready' });
+  right.receive({ type: 'ready' });
+  assert.equal(lastOf<InsideRunMessage>(right, 'insideRun')?.run.id, copy);
+  const digit = lastOf<InsideRunMessage>(left, 'insideRun')!.digits[1];
+  const pixels = Array.from(decodeDigit(digit.image)!, (v) => v / 255);
+  left.receive({ type: 'inspect', id: 1, pixels });
+  const follow = await until(() => lastOf<{ type: 'follow'; pixels: number[]; from: string }>(right, 'follow'), 'the panel beside to follow');
+  assert.deepEqual(follow.pixels, pixels);
+  assert.equal(follow.from, trained);
+  // The panel beside asks for the same input: the first panel is not sent it back.
+  right.receive({ type: 'inspect', id: 1, pixels });
+  const [l, r] = await Promise.all([until(() => lastOf<InsideInspectionMessage>(left, 'inspection'), 'left'), until(() => lastOf<InsideInspectionMessage>(right, 'inspection'), 'right')]);
+  assert.deepEqual(l.inspection?.probabilities, r.inspection?.probabilities, 'the same model (a copied run) answers alike');
+  assert.equal(left.posted.filter((m) => (m as { type: string }).type === 'follow').length, 0);
+  // Closed beside: the first panel goes on alone.
+  right.dispose();
+  left.receive({ type: 'inspect', id: 2, pixels: pixels.map((v) => v * 0.5) });
+  await until(() => (lastOf<InsideInspectionMessage>(left, 'inspection')?.id === 2 ? true : undefined), 'the second answer');
+  assert.equal(right.posted.filter((m) => (m as { type: string }).type === 'follow').length, 1);
+});

@@ -2,7 +2,7 @@
 // draw); the host asks the run's model in the predictor process and this page draws what came
 // back: where it looked, the first layer's filters, every layer's output, a channel up close.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { decodeDigit, DIGIT_PIXELS } from '../../src/shared/digits';
+import { decodeDigit, DIGIT_PIXELS, encodeDigit } from '../../src/shared/digits';
 import type { ExportRequest } from '../../src/shared/protocol';
 import { decodeTensor, type FromInsideView, type InsideDigit, type Inspection, type InsideRunMessage, isInspection, type ToInsideView } from '../../src/shared/protocol/inspect';
 import { drawDigit } from '../digit-view';
@@ -243,7 +243,16 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
     run = m;
     renderRun(m);
   } else if (m.type === 'inspection' && typeof m.id === 'number') onInspection(m);
-  else if (m.type === 'testDigit') {
+  else if (m.type === 'follow' && Array.isArray(m.pixels)) {
+    // The same test digit when this run's log has it (same dataset), else just the pixels.
+    const image = m.pixels.length === DIGIT_PIXELS ? encodeDigit(m.pixels.map((v) => Math.round(v * 255))) : '';
+    const same = run?.digits.find((d) => d.image === image);
+    if (same) askDigit(same);
+    else {
+      for (const b of picker.querySelectorAll<HTMLElement>('[data-index]')) b.classList.remove('chosen');
+      ask(m.pixels, null, `the input chosen beside (in ${m.from})`);
+    }
+  } else if (m.type === 'testDigit') {
     const note = picker.querySelector<HTMLElement>('[data-testid="index-note"]');
     if (note) note.textContent = m.error ?? (m.digit ? `Label ${run?.classNames[m.digit.label] ?? m.digit.label}, read from the run's test set.` : '');
     if (m.digit) askDigit(m.digit);

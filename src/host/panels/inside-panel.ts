@@ -8,7 +8,7 @@ import { encodeDigit } from '../../shared/digits';
 import { insideDigits, runClassNames } from '../../shared/inside';
 import type { ExportRequest } from '../../shared/protocol';
 import { isFromInsidePanel } from '../../shared/protocol/inside-guard';
-import { type FromInsideView, type InsideInspectionMessage, type InsideRunMessage, type InsideTestDigitMessage, isInspection } from '../../shared/protocol/inspect';
+import { type FromInsideView, type InsideFollowMessage, type InsideInspectionMessage, type InsideRunMessage, type InsideTestDigitMessage, isInspection } from '../../shared/protocol/inspect';
 import { TestDigits } from '../../node/data/test-digit';
 import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
 import { readEvents } from '../../node/runs/run-folder';
@@ -38,6 +38,9 @@ export class InsidePanel implements vscode.Disposable {
   private run: RunRecord | undefined;
   private readonly predictor: PredictorClient;
   private readonly testDigits = new TestDigits();
+  /** Two runs side by side: the panel beside, which follows this one's input (and it this one's). */
+  private partner: InsidePanel | undefined;
+  private lastInput = '';
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -64,11 +67,12 @@ export class InsidePanel implements vscode.Disposable {
     return this.run;
   }
 
-  show(run: RunRecord): void {
+  /** Shows the run; `column` Beside for the second of two runs side by side. */
+  show(run: RunRecord, column: vscode.ViewColumn = vscode.ViewColumn.Active): boolean {
     const dir = savedModelDir(run.dir);
     if (!dir) {
       void vscode.window.showWarningMessage(`MNIST: run ${run.id} has no saved model to look inside; it ended before saving one.`);
-      return;
+      return false;
     }
     this.run = run;
     this.message = InsidePanel.message(run);
@@ -76,16 +80,32 @@ export class InsidePanel implements vscode.Disposable {
     const title = `Inside ${run.id}`;
     if (this.panel) {
       this.panel.title = title;
-      this.panel.reveal(vscode.ViewColumn.Active);
+      this.panel.reveal(column);
       void this.panel.webview.postMessage(this.message);
-      return;
+      return true;
     }
-    this.open(title);
+    this.open(title, column);
+    return true;
   }
 
-  private open(title: string): void {
+  /** Links two panels: each input chosen in one is also looked at in the other. */
+  static link(a: InsidePanel, b: InsidePanel | undefined): void {
+    if (a.partner && a.partner !== b) a.partner.partner = undefined;
+    a.partner = b;
+    if (b) b.partner = a;
+  }
+
+  /** The panel beside chose this input: look at it here too, unless this panel just did. */
+  private follow(pixels: number[], from: string): void {
+    const key = pixels.join(',');
+    if (!this.panel || key === this.lastInput) return;
+    this.lastInput = key;
+    void this.panel.webview.postMessage({ type: 'follow', pixels, from } satisfies InsideFollowMessage);
+  }
+
+  private open(title: string, column: vscode.ViewColumn): void {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(InsidePanel.viewType, title, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(InsidePanel.viewType, title, column, {
       enableScripts: true,
       retainContextWhenHidden: false,
       localResourceRoots: [dist],
@@ -112,6 +132,7 @@ export class InsidePanel implements vscode.Disposable {
       this.panel = undefined;
       // The predictor process lives while the panel does.
       this.predictor.stop();
+      InsidePanel.link(this, undefined);
     });
   }
 
@@ -125,6 +146,8 @@ export class InsidePanel implements vscode.Disposable {
       void panel.webview.postMessage(await this.testDigit(msg.index));
       return;
     }
+    this.lastInput = msg.pixels.join(',');
+    if (this.run) this.partner?.follow(msg.pixels, this.run.id);
     const answer = await this.inspect(msg.id, msg.pixels);
     void panel.webview.postMessage(answer);
   }
@@ -192,11 +215,13 @@ export function registerLookInside(context: vscode.ExtensionContext, log: vscode
     }
   };
   const panel = new InsidePanel(context.extensionUri, log, cacheDir);
-  context.subscriptions.push(panel, vscode.commands.registerCommand('mnist.lookInside', (arg?: unknown) => lookInside(context, panel, arg)));
+  // The second of two runs side by side (two completed runs selected in the Runs view).
+  const beside = new InsidePanel(context.extensionUri, log, cacheDir);
+  context.subscriptions.push(panel, beside, vscode.commands.registerCommand('mnist.lookInside', (arg?: unknown, items?: unknown) => lookInside(context, [panel, beside], arg, items)));
   return panel;
 }
 
-async function lookInside(context: vscode.ExtensionContext, panel: InsidePanel, arg?: unknown): Promise<void> {
+async function lookInside(context: vscode.ExtensionContext, [panel, beside]: [InsidePanel, InsidePanel], arg?: unknown, items?: unknown): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
@@ -209,12 +234,22 @@ async function lookInside(context: vscode.ExtensionContext, panel: InsidePanel, 
     void vscode.window.showErrorMessage(`MNIST: ${(err as Error).message}`);
     return;
   }
+  const pair = Array.isArray(items) && items.length === 2 ? items.map((i) => runForArgument(i, runs)) : [];
+  if (pair.length === 2 && pair.every((r) => r !== undefined && r.state === 'completed')) {
+    // The same input through both models, each in its own panel and predictor, side by side.
+    if (panel.show(pair[0]!, vscode.ViewColumn.One) && beside.show(pair[1]!, vscode.ViewColumn.Beside)) InsidePanel.link(panel, beside);
+    return;
+  }
+  InsidePanel.link(panel, undefined);
   const named = runForArgument(arg, runs);
   if (named?.state === 'damaged') {
     void vscode.window.showWarningMessage(`MNIST: run ${named.id} cannot be looked inside: ${named.message ?? 'its folder cannot be read as a run'}.`);
     return;
   }
-  if (named) return panel.show(named);
+  if (named) {
+    panel.show(named);
+    return;
+  }
   const candidates = inspectableRuns(runs);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage('MNIST: no finished run with a saved model yet. Run "MNIST: Train" first.');

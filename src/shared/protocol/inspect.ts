@@ -101,7 +101,10 @@ export interface InsideInspectionMessage { type: 'inspection'; id: number; inspe
 /** host → panel: the test digit asked for by index, or why it cannot be read. */
 export interface InsideTestDigitMessage { type: 'testDigit'; index: number; digit?: InsideDigit; error?: string }
 
-export type ToInsideView = InsideRunMessage | InsideInspectionMessage | InsideTestDigitMessage;
+/** host → panel: the panel beside (two runs side by side) chose this input; look at it here too. */
+export interface InsideFollowMessage { type: 'follow'; pixels: number[]; from: string }
+
+export type ToInsideView = InsideRunMessage | InsideInspectionMessage | InsideTestDigitMessage | InsideFollowMessage;
 
 /** panel → host: loaded; answer with an InsideRunMessage. */
 export interface InsideReadyMessage { type: 'ready' }
