@@ -1,11 +1,12 @@
 // The webview bundle, imported by esbuild.mjs: browser code and its stylesheet, into dist/.
-// webview/main.ts → dist/webview.js (iife), webview/styles.css → dist/webview.css.
+// webview/dashboard/main.ts → dist/webview.js (iife), webview/dashboard/styles.css → dist/webview.css;
+// compare/ and augment/ likewise, into compare.* and augment.*. webview/common/ is bundled into each.
 
 /** @type {import('esbuild').BuildOptions} */
 export const webviewBuildOptions = {
   entryPoints: [
-    { in: 'webview/main.ts', out: 'webview' },
-    { in: 'webview/styles.css', out: 'webview' },
+    { in: 'webview/dashboard/main.ts', out: 'webview' },
+    { in: 'webview/dashboard/styles.css', out: 'webview' },
     { in: 'webview/compare/main.ts', out: 'compare' },
     { in: 'webview/compare/styles.css', out: 'compare' },
     { in: 'webview/augment/main.ts', out: 'augment' },

@@ -4,6 +4,7 @@
 import type { LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
+import { type ChartTheme, axisStyle, legendStyle, splitLines, textStyle, tooltipStyle } from './chart-theme';
 import type { MnistConfig } from './config';
 import { type RunRecord, type RunState, describeModel, durationSeconds, isRecord } from './run-record';
 
@@ -150,29 +151,6 @@ export function uniqueLabels(runs: readonly Pick<RunRecord, 'label' | 'id'>[]): 
   return runs.map((r) => (runs.filter((x) => x.label === r.label).length > 1 && r.label !== r.id ? `${r.label} (${r.id})` : r.label));
 }
 
-/** Colours, font and a palette; the webview reads VS Code's, the report uses PRINT_THEME. */
-export interface CompareTheme {
-  foreground: string;
-  muted: string;
-  gridLine: string;
-  background: string;
-  fontFamily: string;
-  fontSize: number;
-  palette: string[];
-}
-
-/** For SVG files: dark ink on white, readable in a light or dark Markdown preview and on GitHub. */
-export const PRINT_THEME: CompareTheme = {
-  foreground: '#1f2328',
-  muted: '#59636e',
-  gridLine: '#d1d9e0',
-  background: '#ffffff',
-  fontFamily: 'Helvetica, Arial, sans-serif',
-  fontSize: 13,
-  // Okabe–Ito: told apart with the common colour-vision deficiencies.
-  palette: ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'],
-};
-
 const DASHES = ['solid', 'dashed', 'dotted'] as const;
 const SYMBOLS = ['circle', 'diamond', 'triangle', 'rect', 'roundRect', 'pin'] as const;
 
@@ -194,29 +172,23 @@ export interface ChartSeries {
  * Lines per epoch, one per series; a run is told apart by colour, dash and marker, so the chart
  * also reads in greyscale.
  */
-export function lineChartOption(series: readonly ChartSeries[], theme: CompareTheme, opts: { title?: string; yName?: string; percent?: boolean } = {}): CompareChartOption {
+export function lineChartOption(series: readonly ChartSeries[], theme: ChartTheme, opts: { title?: string; yName?: string; percent?: boolean } = {}): CompareChartOption {
   const epochs = Math.max(1, ...series.map((s) => s.values.length));
-  const axisCommon = {
-    axisLine: { lineStyle: { color: theme.gridLine } },
-    axisTick: { lineStyle: { color: theme.gridLine } },
-    axisLabel: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-    nameTextStyle: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-  };
+  const axisCommon = axisStyle(theme);
   return {
     animation: false,
     backgroundColor: theme.background,
-    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
-    title: opts.title ? { text: opts.title, left: 0, top: 0, textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize + 1, fontWeight: 600 } } : undefined,
+    textStyle: textStyle(theme),
+    title: opts.title ? { text: opts.title, left: 0, top: 0, textStyle: { ...textStyle(theme, 1), fontWeight: 600 } } : undefined,
     legend: {
       type: 'plain',
       top: opts.title ? 26 : 0,
       left: 0,
       itemWidth: 22,
       itemHeight: 10,
-      textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-      inactiveColor: theme.muted,
+      ...legendStyle(theme),
     },
-    tooltip: { trigger: 'axis', confine: true, transitionDuration: 0, valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
+    tooltip: { ...tooltipStyle(theme), trigger: 'axis', valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(4) : String(v)) },
     grid: { left: 8, right: 48, top: opts.title ? 64 : 36, bottom: 24 },
     xAxis: {
       type: 'value',
@@ -238,7 +210,7 @@ export function lineChartOption(series: readonly ChartSeries[], theme: CompareTh
       ...(opts.percent ? { max: (v: { max: number }) => Math.min(1, niceCeil(v.max)) } : { min: (v: { min: number }) => Math.max(0, niceFloor(v.min)) }),
       ...axisCommon,
       axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => (opts.percent ? `${Math.round(v * 1000) / 10}%` : String(Math.round(v * 1000) / 1000)) },
-      splitLine: { lineStyle: { color: theme.gridLine, opacity: 0.6 } },
+      splitLine: splitLines(theme, 0.6),
     },
     series: series.map((s, i): LineSeriesOption => {
       const color = theme.palette[i % theme.palette.length];
@@ -266,7 +238,7 @@ function niceFloor(x: number): number {
 }
 
 /** The same metric of every run, overlaid. */
-export function compareChartOption(curves: readonly CompareCurves[], metric: CurveMetric, theme: CompareTheme, opts: { title?: boolean } = {}): CompareChartOption {
+export function compareChartOption(curves: readonly CompareCurves[], metric: CurveMetric, theme: ChartTheme, opts: { title?: boolean } = {}): CompareChartOption {
   return lineChartOption(
     curves.map((c) => ({ name: c.label, values: c[metric] })),
     theme,

@@ -1,7 +1,8 @@
 // The written report: what was compared, configurations and results, curves, the best run's
 // confusion matrix and findings, as Markdown with SVG images. Pure: the SVG renderer is passed in
 // (src/shared/report-svg.ts in Node) and the files are written by src/trainer/report-files.ts.
-import { type CompareChartOption, type CompareRow, type MetricKey, PRINT_THEME, compareChartOption, compareCurves, compareTable, lineChartOption, uniqueLabels } from './compare';
+import { PRINT_THEME } from './chart-theme';
+import { type CompareChartOption, type CompareRow, type MetricKey, compareChartOption, compareCurves, compareTable, lineChartOption, uniqueLabels } from './compare';
 import { bestRun, findings } from './findings';
 import { formatDuration } from './progress';
 import type { RunRecord } from './run-record';

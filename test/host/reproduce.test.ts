@@ -14,7 +14,8 @@ import { cliBundle, repoRoot } from '../helpers/paths';
 import { SAMPLE_DIR } from '../helpers/datasets';
 
 installFakeVscode();
-const { registerRunHistory, reproduceRun } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
+const { reproduceRun } = require('../../src/host/runs/train-from-run') as typeof import('../../src/host/runs/train-from-run');
 const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
 
 test('every run records seed, backend, tfjs, config hash and dataset checksums; Reproduce Run trains again and says the metrics match', async () => {

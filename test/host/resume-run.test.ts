@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { RunSummary, ToWebview } from '../../src/shared/protocol';
 import type { RunRecord } from '../../src/shared/run-record';
-import { applyMessage, initialState } from '../../webview/state';
+import { applyMessage, initialState } from '../../webview/dashboard/state';
 import { type FakeTreeView, type TreeItem, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
 

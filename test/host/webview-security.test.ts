@@ -171,14 +171,16 @@ describe(`the HTML and options of each of the ${WEBVIEWS.length} webviews`, () =
   }
 
   test('no webview is left out of this table', () => {
+    // Panels are made through the helper (openWebviewPanel, SinglePanel); its callers are what counts.
+    const HELPER = join(repoRoot, 'src', 'host', 'panels', 'webview-panel.ts');
     const found: string[] = [];
     const walk = (dir: string) => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith('.ts')) {
+        else if (e.name.endsWith('.ts') && p !== HELPER) {
           const text = fs.readFileSync(p, 'utf8');
-          const n = (text.match(/createWebviewPanel\(|resolveWebviewView\(/g) ?? []).length;
+          const n = (text.match(/createWebviewPanel\(|resolveWebviewView\(|openWebviewPanel\(|new SinglePanel\(/g) ?? []).length;
           for (let i = 0; i < n; i++) found.push(relative(repoRoot, p).split(sep).join('/'));
         }
       }

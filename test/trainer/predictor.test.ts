@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { PredictorClient, savedModelDir } from '../../src/node/processes/predictor-client';
 import type { DatasetEvent, EvaluationEvent, SamplesEvent, TrainerEvent } from '../../src/shared/protocol';
 import { Predictor } from '../../src/trainer/predictor';
-import { inputForRequest, toMnistInput } from '../../webview/preprocess';
+import { inputForRequest, toMnistInput } from '../../webview/dashboard/preprocess';
 import { cliBundle } from '../helpers/paths';
 import { predictorBundle } from '../helpers/predictor-bundle';
 

@@ -9,8 +9,8 @@ import { AUGMENT_DEFAULTS, type AugmentConfig } from '../../src/shared/config';
 import { decodeDigit } from '../../src/shared/digits';
 import { loadDataset } from '../../src/node/data/datasets';
 import type { RunInfo, TrainerEvent } from '../../src/shared/protocol';
-import { runAugmentPreview } from '../../webview/insights';
-import { applyMessage, initialState } from '../../webview/state';
+import { runAugmentPreview } from '../../webview/dashboard/insights';
+import { applyMessage, initialState } from '../../webview/dashboard/state';
 import { ensureSample } from '../helpers/datasets';
 import { repoRoot } from '../helpers/paths';
 

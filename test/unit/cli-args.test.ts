@@ -6,10 +6,10 @@ import { EtaTracker, etaSeconds, formatDuration } from '../../src/shared/progres
 import type { TrainerEvent } from '../../src/shared/protocol';
 
 test('parses every documented option', () => {
-  const o = parseArgs(['my.json', '--dataset', 'mnist-sample', '--data-dir=/d', '--preset', 'cnn', '--epochs', '3', '--batch-size', '128', '--backend', 'wasm', '--seed', '7', '--out', 'runs', '--cache-dir', 'c', '--mirror', 'http://a/', '--mirror', 'http://b/']);
+  const o = parseArgs(['my.json', '--dataset', 'mnist-sample', '--data-dir=/d', '--preset', 'cnn', '--epochs', '3', '--batch-size', '128', '--backend', 'wasm', '--seed', '7', '--out', 'runs', '--cache-dir', 'c', '--mirror', 'http://a/', '--mirror', 'http://b/', '--trainer-timeout', '45']);
   assert.deepEqual(o, {
     config: 'my.json', dataset: 'mnist-sample', dataDir: '/d', preset: 'cnn', epochs: 3, batchSize: 128, backend: 'wasm',
-    seed: 7, out: 'runs', cacheDir: 'c', mirrors: ['http://a/', 'http://b/'], help: false, version: false,
+    seed: 7, out: 'runs', cacheDir: 'c', mirrors: ['http://a/', 'http://b/'], trainerTimeoutSeconds: 45, help: false, version: false,
   });
 });
 
@@ -21,6 +21,8 @@ test('bad values name the flag and what is allowed', () => {
   assert.throws(() => parseArgs(['--epochs']), /--epochs needs a value/);
   assert.throws(() => parseArgs(['--frobnicate']), /unknown option --frobnicate/);
   assert.throws(() => parseArgs(['a.json', 'b.json']), /only one config file/);
+  assert.throws(() => parseArgs(['--trainer-timeout', '-1']), /--trainer-timeout must be a number of seconds \(0 for never\), got "-1"/);
+  assert.equal(parseArgs([]).trainerTimeoutSeconds, 300, 'the same default as mnist.trainerTimeout');
 });
 
 test('progress line shows epoch, batch, metrics, speed and ETA', () => {

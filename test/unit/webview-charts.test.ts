@@ -4,10 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RunInfo, TrainerEvent } from '../../src/shared/protocol';
-import { accuracyChartOption, type ChartOption, type ChartTheme, formatTooltip, lossChartOption } from '../../webview/charts';
-import { formatBytes, formatCount, formatDuration, formatPercent, splitMessage } from '../../webview/format';
-import { cellText, inkImage, parseColor } from '../../webview/grid';
-import { applyMessage, initialState, type ViewState } from '../../webview/state';
+import { type ChartTheme, FALLBACK_THEME } from '../../src/shared/chart-theme';
+import { accuracyChartOption, type ChartOption, formatTooltip, lossChartOption } from '../../webview/dashboard/charts';
+import { formatBytes, formatCount, formatDuration, formatPercent, splitMessage } from '../../webview/common/format';
+import { parseColor } from '../../webview/common/color';
+import { inkImage } from '../../webview/common/digit-view';
+import { cellText } from '../../webview/dashboard/grid';
+import { applyMessage, initialState, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 function replayFixture(kind: 'completed' | 'cancelled'): ViewState {
@@ -19,8 +22,10 @@ function replayFixture(kind: 'completed' | 'cancelled'): ViewState {
   return applyMessage(s, { type: 'events', runId: kind, events });
 }
 
-// Deliberately unlike the fallback theme, so a test sees where each colour goes.
+// Deliberately unlike the fallback theme, so a test sees where each colour goes; the colours of
+// the evaluation charts and of Compare Runs stay the fallback's.
 const THEME: ChartTheme = {
+  ...FALLBACK_THEME,
   foreground: '#010101',
   muted: '#020202',
   gridLine: '#030303',
@@ -88,7 +93,7 @@ describe('chart options', () => {
       assert.notEqual(series.train.lineStyle.type, series.validation.lineStyle.type, 'not told apart by colour alone');
       const json = JSON.stringify(o);
       // The rate line and the early-stop markers have their own charts and runs (webview-fit-control.test.ts).
-      for (const [k, c] of Object.entries(THEME)) if (typeof c === 'string' && k !== 'rate' && k !== 'marker') assert.ok(json.includes(c), `${c} used`);
+      for (const k of ['foreground', 'muted', 'gridLine', 'tooltipBackground', 'tooltipBorder', 'train', 'validation', 'batch', 'fontFamily'] as const) assert.ok(json.includes(THEME[k]), `${k} ${THEME[k]} used`);
       assert.equal((o.textStyle as { color: string }).color, THEME.foreground);
       assert.equal((o.tooltip as { backgroundColor: string }).backgroundColor, THEME.tooltipBackground);
     }

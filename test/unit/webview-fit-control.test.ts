@@ -4,21 +4,21 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { FALLBACK_THEME } from '../../src/shared/chart-theme';
 import type { RunInfo, RunSummary, TrainerEvent } from '../../src/shared/protocol';
 import {
   accuracyChartOption,
   type ChartOption,
   curveNotes,
-  FALLBACK_THEME,
   formatRate,
   formatTooltip,
   learningRateChanges,
   learningRateChartOption,
   lossChartOption,
   markersOf,
-} from '../../webview/charts';
-import { chartCsv } from '../../webview/csv';
-import { applyMessage, displayStatus, initialState, type ViewState } from '../../webview/state';
+} from '../../webview/dashboard/charts';
+import { chartCsv } from '../../webview/dashboard/csv';
+import { applyMessage, displayStatus, initialState, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 type Fixture = 'early-stop' | 'resumed' | 'uninterrupted' | 'completed';

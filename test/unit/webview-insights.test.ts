@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeDigit } from '../../src/shared/digits';
-import type { DatasetEvent, EvaluationEvent, ModelEvent, RunInfo, RunSummary, TrainerEvent } from '../../src/shared/protocol';
-import { chartCsv, exportFileName, toCsv } from '../../webview/csv';
-import { classCountsChartOption, confusionChartOption, FALLBACK_INSIGHT_THEME, perClassChartOption, shortPercent, withAlpha } from '../../webview/eval-charts';
-import { cellDetail, datasetShapes, formatShape, pixelStats, rankClasses, rowRates, topConfusions, worstMistakes } from '../../webview/insights';
-import { applyMessage, initialState, isToWebview, type ViewState } from '../../webview/state';
+import { type DatasetEvent, type EvaluationEvent, type ModelEvent, type RunInfo, type RunSummary, type TrainerEvent, isToWebview } from '../../src/shared/protocol';
+import { chartCsv, exportFileName, toCsv } from '../../webview/dashboard/csv';
+import { FALLBACK_THEME } from '../../src/shared/chart-theme';
+import { classCountsChartOption, confusionChartOption, perClassChartOption, shortPercent, withAlpha } from '../../webview/dashboard/eval-charts';
+import { cellDetail, datasetShapes, formatShape, pixelStats, rankClasses, rowRates, topConfusions, worstMistakes } from '../../webview/dashboard/insights';
+import { applyMessage, initialState, type ViewState } from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 type Kind = 'completed-with-examples' | 'completed' | 'cancelled';
@@ -129,7 +130,7 @@ describe('fold: a run recorded with class counts and images', () => {
 
   it('chart options: a heatmap with the diagonal apart, per-class bars, class counts per split', () => {
     const ev = s.evaluation!;
-    const theme = FALLBACK_INSIGHT_THEME;
+    const theme = FALLBACK_THEME;
     const o = confusionChartOption(ev, 'counts', theme, [], { label: 7, predicted: 9 });
     const series = o.series as { id: string; data: [number, number, number][] }[];
     const byId = Object.fromEntries(series.map((x) => [x.id, x]));

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SamplesEvent, TrainerEvent } from '../../src/shared/protocol';
-import { inputForRequest, PAD_RESOLUTION, PEN_WIDTH, rasterizeStrokes, type Stroke, toMnistInput } from '../../webview/preprocess';
+import { inputForRequest, PAD_RESOLUTION, PEN_WIDTH, rasterizeStrokes, type Stroke, toMnistInput } from '../../webview/dashboard/preprocess';
 import { repoRoot } from '../helpers/paths';
 
 /** A width×height bitmap with 1s in the given rectangle. */

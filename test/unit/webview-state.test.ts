@@ -3,17 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { BatchEvent, RunInfo, RunSummary, SamplesEvent, ToWebview, TrainerEvent } from '../../src/shared/protocol';
-import { splitMessage } from '../../webview/format';
+import { type BatchEvent, type RunInfo, type RunSummary, type SamplesEvent, type ToWebview, type TrainerEvent, isToWebview } from '../../src/shared/protocol';
+import { splitMessage } from '../../webview/common/format';
 import {
   applyEvent,
   applyMessage,
   displayStatus,
   initialState,
-  isToWebview,
   SMOOTHING,
   type ViewState,
-} from '../../webview/state';
+} from '../../webview/dashboard/state';
 import { repoRoot } from '../helpers/paths';
 
 type Kind = 'completed' | 'cancelled' | 'failed';

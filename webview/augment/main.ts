@@ -1,19 +1,12 @@
 // MNIST: Preview Augmentation's webview: each real digit, then its augmented versions. Everything
 // it shows comes in one `augmentPreview` message; it keeps no other state.
-import type { AugmentPreviewMessage, FromAugmentView } from '../../src/shared/protocol';
-import { augmentRows } from '../augment-view';
-import { el } from '../dom';
-import { cssColorToRgb, type Rgb } from '../grid';
-
-interface VsCodeApi { postMessage(message: FromAugmentView): void }
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
+import { type AugmentPreviewMessage, isToAugmentView } from '../../src/shared/protocol';
+import { augmentRows } from '../common/augment-view';
+import { el } from '../common/dom';
+import { inkOf, readChartTheme } from '../common/theme';
+import { startView } from '../common/vscode';
 
 let shown: AugmentPreviewMessage | null = null;
-
-function ink(): Rgb {
-  return cssColorToRgb(getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim(), [204, 204, 204]);
-}
 
 function render(m: AugmentPreviewMessage): void {
   const p = m.preview;
@@ -26,17 +19,16 @@ function render(m: AugmentPreviewMessage): void {
     el('p', { class: 'muted', 'data-testid': 'augment-source' },
       `${m.configFile ? `Config ${m.configFile}` : 'No config'} · digits from ${p.source} · the first of each class, then ${p.digits[0]?.versions.length ?? 0} augmented versions`),
     ...p.notes.map((n) => el('p', { class: 'note', 'data-testid': 'augment-note', role: 'status' }, n)),
-    augmentRows(p, ink()),
+    augmentRows(p, inkOf(readChartTheme())),
   );
 }
 
-window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  const m = ev.data as Partial<AugmentPreviewMessage> | null;
-  if (!m || m.type !== 'augmentPreview' || typeof m.preview !== 'object' || m.preview === null || !Array.isArray(m.preview.digits)) return;
-  shown = m as AugmentPreviewMessage;
-  render(shown);
+startView({
+  accept: isToAugmentView,
+  onMessage: (m) => {
+    shown = m;
+    render(m);
+  },
+  // A theme change recolours the ink.
+  onThemeChange: () => shown && render(shown),
 });
-
-// A theme change recolours the ink.
-new MutationObserver(() => shown && render(shown)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-vscode.postMessage({ type: 'ready' });

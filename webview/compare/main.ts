@@ -4,45 +4,16 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { type CompareCurves, type CompareRow, type CompareTable, type CompareTheme, type CurveMetric, type MetricKey, PRINT_THEME, compareChartOption } from '../../src/shared/compare';
-import type { FromCompareView, ToCompareView } from '../../src/shared/protocol';
-import { formatCount, formatDuration } from '../format';
+import { type CompareCurves, type CompareRow, type CompareTable, type CurveMetric, type MetricKey, compareChartOption } from '../../src/shared/compare';
+import { type FromCompareView, type ToCompareView, isToCompareView } from '../../src/shared/protocol';
+import { el } from '../common/dom';
+import { formatCount, formatDuration } from '../common/format';
+import { readChartTheme } from '../common/theme';
+import { startView, vscodeApi } from '../common/vscode';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, CanvasRenderer]);
 
-interface VsCodeApi { postMessage(message: FromCompareView): void }
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
-
-function readTheme(): CompareTheme {
-  const cs = getComputedStyle(document.body);
-  const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
-  const p = PRINT_THEME.palette;
-  return {
-    foreground: v('--vscode-foreground', '#cccccc'),
-    muted: v('--vscode-descriptionForeground', '#9d9d9d'),
-    gridLine: v('--vscode-editorWidget-border', v('--vscode-contrastBorder', '#454545')),
-    background: 'transparent',
-    fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
-    fontSize: parseFloat(v('--vscode-font-size', '13px')) || 13,
-    palette: [
-      v('--vscode-charts-blue', p[0]),
-      v('--vscode-charts-orange', p[1]),
-      v('--vscode-charts-green', p[2]),
-      v('--vscode-charts-purple', p[3]),
-      v('--vscode-charts-yellow', p[4]),
-      v('--vscode-charts-red', '#f14c4c'),
-      ...p.slice(5),
-    ],
-  };
-}
+const vscode = vscodeApi<FromCompareView>();
 
 const METRICS: { key: MetricKey; title: string; show: (r: CompareRow) => string }[] = [
   { key: 'bestValAcc', title: 'Best val. acc.', show: (r) => (r.bestValAcc === null ? '—' : `${r.bestValAcc.toFixed(4)} (ep. ${r.bestValAccEpoch})`) },
@@ -89,7 +60,8 @@ const charts: echarts.ECharts[] = [];
 let last: { curves: CompareCurves[] } | undefined;
 
 function drawCharts(curves: CompareCurves[]): void {
-  const theme = readTheme();
+  // On screen the charts sit on the page's own background.
+  const theme = { ...readChartTheme(), background: 'transparent' };
   const metrics: CurveMetric[] = ['valAcc', 'valLoss'];
   metrics.forEach((metric, i) => charts[i]?.setOption(compareChartOption(curves, metric, theme, { title: true }), { notMerge: true }));
 }
@@ -109,10 +81,6 @@ function render(m: ToCompareView): void {
   drawCharts(m.curves);
 }
 
-window.addEventListener('message', (e: MessageEvent<unknown>) => {
-  const m = e.data as ToCompareView;
-  if (m && typeof m === 'object' && m.type === 'compare') render(m);
-});
 document.addEventListener('click', (e) => {
   const a = (e.target as HTMLElement).closest<HTMLElement>('a[data-run]');
   if (!a) return;
@@ -120,6 +88,4 @@ document.addEventListener('click', (e) => {
   vscode.postMessage({ type: 'openRun', id: a.dataset.run! });
 });
 new ResizeObserver(() => charts.forEach((c) => c.resize())).observe(document.body);
-// VS Code swaps the body's theme classes on a theme change.
-new MutationObserver(() => last && drawCharts(last.curves)).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-vscode.postMessage({ type: 'ready' });
+startView({ accept: isToCompareView, onMessage: render, onThemeChange: () => last && drawCharts(last.curves) });

@@ -1,7 +1,7 @@
 // One channel large: its values on hover and, for a Conv2D channel, the 3×3×C filter that made it
 // and the input patch under the pointer with the dot product written out; for a max pooling
 // channel, the window and its largest value.
-import { el } from '../dom';
+import { el } from '../common/dom';
 import { activate, convAt, poolAt, windowOf, type Window } from './conv-math';
 import { channel, formatValue, mapPixels, type Palette, pixelCanvas, scaleOf } from './heatmap';
 import { type DecodedLayer, shapeText } from './layers-view';

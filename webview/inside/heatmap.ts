@@ -1,7 +1,7 @@
 // Heatmaps for Look Inside Model: one channel of an H×W×C output as a small image, on a colour
 // scale shared by the whole layer and drawn from the theme (background → ink, or a diverging
 // red/blue when the values have both signs). The math is pure and tested without a DOM.
-import { cssColorToRgb, type Rgb } from '../grid';
+import { cssColorToRgb, type Rgb } from '../common/color';
 
 /** The colours of the current theme the maps are drawn with. */
 export interface Palette { background: Rgb; ink: Rgb; negative: Rgb; positive: Rgb; highlight: Rgb }

@@ -2,7 +2,7 @@
 // pooling outputs (one shared scale per layer), a note for Dropout and Flatten, bars for Dense
 // units and labelled probability bars for the softmax.
 import { decodeTensor, type InspectedLayer, type Inspection } from '../../src/shared/protocol/inspect';
-import { el } from '../dom';
+import { el } from '../common/dom';
 import { channel, formatValue, legend, mapPixels, type Palette, pixelCanvas, type Scale, scaleOf } from './heatmap';
 
 /** A layer with its values decoded (identity and reshape layers share the layer before's) and the input it was given. */

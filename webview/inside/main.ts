@@ -4,17 +4,16 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { decodeDigit, DIGIT_PIXELS, encodeDigit } from '../../src/shared/digits';
 import type { ExportRequest } from '../../src/shared/protocol';
-import { decodeTensor, type FromInsideView, type InsideDigit, type Inspection, type InsideRunMessage, isInspection, type ToInsideView } from '../../src/shared/protocol/inspect';
-import { drawDigit } from '../digit-view';
-import { el } from '../dom';
-import { DrawPad } from '../draw-pad';
+import { decodeTensor, type FromInsideView, type InsideDigit, type Inspection, type InsideRunMessage, isInspection, isToInsideView, type ToInsideView } from '../../src/shared/protocol/inspect';
+import { drawDigit } from '../common/digit-view';
+import { el } from '../common/dom';
+import { startView, vscodeApi } from '../common/vscode';
+import { DrawPad } from '../dashboard/draw-pad';
 import { renderDetail } from './detail-view';
 import { formatValue, mapPixels, mosaic, overlayPixels, type Palette, pixelCanvas, scaleOf, themePalette } from './heatmap';
 import { channelCanvases, type DecodedLayer, decodeLayers, layersCsv, renderLayer } from './layers-view';
 
-interface VsCodeApi { postMessage(message: FromInsideView | ExportRequest): void }
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<FromInsideView | ExportRequest>();
 
 interface Input { pixels: Float32Array; digit: InsideDigit | null; what: string }
 
@@ -236,33 +235,32 @@ function onInspection(m: Extract<ToInsideView, { type: 'inspection' }>): void {
   render();
 }
 
-window.addEventListener('message', (ev: MessageEvent<unknown>) => {
-  const m = ev.data as ToInsideView | null;
-  if (!m || typeof m !== 'object') return;
-  if (m.type === 'insideRun' && Array.isArray(m.digits) && Array.isArray(m.classNames)) {
-    run = m;
-    renderRun(m);
-  } else if (m.type === 'inspection' && typeof m.id === 'number') onInspection(m);
-  else if (m.type === 'follow' && Array.isArray(m.pixels)) {
-    // The same test digit when this run's log has it (same dataset), else just the pixels.
-    const image = m.pixels.length === DIGIT_PIXELS ? encodeDigit(m.pixels.map((v) => Math.round(v * 255))) : '';
-    const same = run?.digits.find((d) => d.image === image);
-    if (same) askDigit(same);
-    else {
-      for (const b of picker.querySelectorAll<HTMLElement>('[data-index]')) b.classList.remove('chosen');
-      ask(m.pixels, null, `the input chosen beside (in ${m.from})`);
+startView({
+  accept: isToInsideView,
+  onMessage: (m) => {
+    if (m.type === 'insideRun') {
+      run = m;
+      renderRun(m);
+    } else if (m.type === 'inspection') onInspection(m);
+    else if (m.type === 'follow') {
+      // The same test digit when this run's log has it (same dataset), else just the pixels.
+      const image = encodeDigit(m.pixels.map((v) => Math.round(v * 255)));
+      const same = run?.digits.find((d) => d.image === image);
+      if (same) askDigit(same);
+      else {
+        for (const b of picker.querySelectorAll<HTMLElement>('[data-index]')) b.classList.remove('chosen');
+        ask(m.pixels, null, `the input chosen beside (in ${m.from})`);
+      }
+    } else {
+      const note = picker.querySelector<HTMLElement>('[data-testid="index-note"]');
+      if (note) note.textContent = m.error ?? (m.digit ? `Label ${run?.classNames[m.digit.label] ?? m.digit.label}, read from the run's test set.` : '');
+      if (m.digit) askDigit(m.digit);
     }
-  } else if (m.type === 'testDigit') {
-    const note = picker.querySelector<HTMLElement>('[data-testid="index-note"]');
-    if (note) note.textContent = m.error ?? (m.digit ? `Label ${run?.classNames[m.digit.label] ?? m.digit.label}, read from the run's test set.` : '');
-    if (m.digit) askDigit(m.digit);
-  }
+  },
+  // A theme change redraws every map in the new colours.
+  onThemeChange: () => {
+    palette = themePalette();
+    if (run) drawPad.setContext(run.run.id, palette.ink, run.classNames, null);
+    render();
+  },
 });
-
-// A theme change redraws every map in the new colours.
-new MutationObserver(() => {
-  palette = themePalette();
-  if (run) drawPad.setContext(run.run.id, palette.ink, run.classNames, null);
-  render();
-}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-vscode.postMessage({ type: 'ready' });

@@ -7,12 +7,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type AugmentPreview, buildAugmentPreview } from '../../shared/augment-preview';
 import { applyDefaults, type MnistConfig, type MnistConfigInput } from '../../shared/config';
-import { type AugmentPreviewMessage, isFromAugmentView } from '../../shared/protocol';
+import { type AugmentPreviewMessage, type FromAugmentView, isFromAugmentView } from '../../shared/protocol';
 import { formatIssue, parseConfigText, validateConfigText } from '../../shared/validate';
 import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../../node/data/datasets';
 import { readSettings } from '../settings';
-import { LogLimiter, handleWebviewMessage } from './webview-messages';
-import { makeNonce, renderWebviewHtml } from './webview-html';
+import { SinglePanel } from './webview-panel';
 
 /** Where the preview's config is, and what it says; `problem` when it cannot be read. */
 export type PreviewConfig = { file: string | null; config: MnistConfig } | { problem: string; file: string };
@@ -104,13 +103,23 @@ function configFile(uri?: vscode.Uri): string | null {
 
 export class AugmentPreviewPanel implements vscode.Disposable {
   static readonly viewType = 'mnist.augmentPreview';
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly panel: SinglePanel<FromAugmentView>;
   private message: AugmentPreviewMessage | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    this.panel = new SinglePanel(context.extensionUri, {
+      viewType: AugmentPreviewPanel.viewType,
+      page: { bundle: 'augment', title: 'MNIST: Augmentation Preview' },
+      column: vscode.ViewColumn.Active,
+      accept: isFromAugmentView,
+      // Its one message is `ready`: hidden and shown again, the webview starts over and asks.
+      onMessage: (_ready, webview) => this.message && void webview.postMessage(this.message),
+      view: 'augmentation preview',
+    }, log);
+  }
 
   /** MNIST: Preview Augmentation. Returns what the panel shows, or undefined after saying why not. */
   async show(uri?: vscode.Uri): Promise<AugmentPreviewMessage | undefined> {
@@ -133,47 +142,12 @@ export class AugmentPreviewPanel implements vscode.Disposable {
     if (!file) preview.notes.unshift('There is no mnist.config.json in this workspace: the defaults are shown.');
     const message: AugmentPreviewMessage = { type: 'augmentPreview', preview, configFile: file ? vscode.workspace.asRelativePath(file) : null };
     this.message = message;
-    this.open();
-    void this.panel!.webview.postMessage(message);
+    this.panel.open('Augmentation Preview');
+    this.panel.post(message);
     return message;
   }
 
-  private open(): void {
-    if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Active);
-      return;
-    }
-    const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(AugmentPreviewPanel.viewType, 'Augmentation Preview', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [dist],
-    });
-    this.panel = panel;
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'mnist.svg');
-    panel.webview.html = renderWebviewHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'augment.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'augment.css')).toString(),
-      nonce: makeNonce(),
-      title: 'MNIST: Augmentation Preview',
-    });
-    const limiter = new LogLimiter();
-    const warn = (line: string) => {
-      const pass = limiter.pass(line);
-      if (pass) this.log.warn(pass);
-    };
-    // Its one message is `ready`: hidden and shown again, the webview starts over and asks.
-    const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
-      handleWebviewMessage(m, isFromAugmentView, () => this.message && void panel.webview.postMessage(this.message), warn, 'augmentation preview'),
-    );
-    panel.onDidDispose(() => {
-      sub.dispose();
-      this.panel = undefined;
-    });
-  }
-
   dispose(): void {
-    this.panel?.dispose();
+    this.panel.dispose();
   }
 }

@@ -5,8 +5,7 @@ import * as vscode from 'vscode';
 import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFromWebview } from '../../shared/protocol';
 import { DashboardTools } from './dashboard-tools';
 import type { TrainingSession } from '../session/training-session';
-import { makeNonce, renderWebviewHtml } from './webview-html';
-import { LogLimiter, handleWebviewMessage } from './webview-messages';
+import { loadPage, openWebviewPanel, receiveMessages } from './webview-panel';
 
 export interface ShownRun {
   info: RunInfo;
@@ -68,43 +67,21 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
       this.panel.reveal(vscode.ViewColumn.Beside);
       return;
     }
-    this.panel = vscode.window.createWebviewPanel('mnist.trainingPanel', 'MNIST Training', vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
-    });
-    this.panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mnist.svg');
+    this.panel = openWebviewPanel(this.extensionUri, 'mnist.trainingPanel', 'MNIST Training', vscode.ViewColumn.Beside);
     this.attach(this.panel.webview, this.panel.onDidDispose);
     this.panel.onDidDispose(() => (this.panel = undefined));
   }
 
   private attach(webview: vscode.Webview, onDidDispose: vscode.Event<void>): void {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    webview.html = renderWebviewHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-      nonce: makeNonce(),
-      title: 'MNIST Training',
-    });
+    loadPage(webview, this.extensionUri, { bundle: 'webview', title: 'MNIST Training' });
     this.webviews.add(webview);
     this.tools.viewOpened(1);
-    const limiter = new LogLimiter();
-    const sub = webview.onDidReceiveMessage((m: unknown) => this.onMessage(webview, m, limiter));
+    const sub = receiveMessages(webview, isFromWebview, (msg) => this.act(webview, msg), this.log, 'dashboard');
     onDidDispose(() => {
       this.webviews.delete(webview);
       this.tools.viewOpened(-1);
       sub.dispose();
     });
-  }
-
-  private onMessage(webview: vscode.Webview, m: unknown, limiter: LogLimiter): void {
-    const warn = (line: string) => {
-      const pass = limiter.pass(line);
-      if (pass) this.log.warn(pass);
-    };
-    handleWebviewMessage(m, isFromWebview, (msg) => this.act(webview, msg), warn, 'dashboard');
   }
 
   private act(webview: vscode.Webview, msg: FromWebview): void {

@@ -16,8 +16,7 @@ import { listRunRecords } from '../../node/runs/run-listing';
 import type { RunRecord } from '../../shared/run-record';
 import { readSettings } from '../settings';
 import { saveExport } from './export';
-import { makeNonce, renderWebviewHtml } from './webview-html';
-import { LogLimiter, handleWebviewMessage } from './webview-messages';
+import { SinglePanel } from './webview-panel';
 
 /** The run a command argument names (a Runs view item, a run folder path), looked up among the listed runs only. */
 export function runForArgument(arg: unknown, runs: readonly RunRecord[]): RunRecord | undefined {
@@ -33,7 +32,7 @@ export function inspectableRuns(runs: readonly RunRecord[]): RunRecord[] {
 
 export class InsidePanel implements vscode.Disposable {
   static readonly viewType = 'mnist.insidePanel';
-  private panel: vscode.WebviewPanel | undefined;
+  private readonly view: SinglePanel<FromInsideView | ExportRequest>;
   private message: InsideRunMessage | undefined;
   private run: RunRecord | undefined;
   private readonly predictor: PredictorClient;
@@ -44,10 +43,20 @@ export class InsidePanel implements vscode.Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
+    log: vscode.LogOutputChannel,
     /** The download cache (the mnist.dataCacheFolder setting as Restricted Mode allows it). */
     private readonly cacheDir: () => string,
+    /** Beside for the second of two runs side by side. */
+    column: vscode.ViewColumn = vscode.ViewColumn.Active,
   ) {
+    this.view = new SinglePanel(extensionUri, {
+      viewType: InsidePanel.viewType,
+      page: { bundle: 'inside', title: 'MNIST: Look Inside Model' },
+      column,
+      accept: isFromInsidePanel,
+      onMessage: (msg, webview) => void this.act(webview, msg),
+      view: 'Look Inside Model panel',
+    }, log);
     this.predictor = new PredictorClient(vscode.Uri.joinPath(extensionUri, 'dist', 'predictor.js').fsPath, (level, line) => log[level](line));
   }
 
@@ -67,8 +76,7 @@ export class InsidePanel implements vscode.Disposable {
     return this.run;
   }
 
-  /** Shows the run; `column` Beside for the second of two runs side by side. */
-  show(run: RunRecord, column: vscode.ViewColumn = vscode.ViewColumn.Active): boolean {
+  show(run: RunRecord): boolean {
     const dir = savedModelDir(run.dir);
     if (!dir) {
       void vscode.window.showWarningMessage(`MNIST: run ${run.id} has no saved model to look inside; it ended before saving one.`);
@@ -77,14 +85,17 @@ export class InsidePanel implements vscode.Disposable {
     this.run = run;
     this.message = InsidePanel.message(run);
     this.predictor.warm(dir);
-    const title = `Inside ${run.id}`;
-    if (this.panel) {
-      this.panel.title = title;
-      this.panel.reveal(column);
-      void this.panel.webview.postMessage(this.message);
-      return true;
+    const existed = this.view.current !== undefined;
+    const panel = this.view.open(`Inside ${run.id}`);
+    // A new webview asks with `ready`; an open one gets the new run now.
+    if (existed) this.view.post(this.message);
+    else {
+      panel.onDidDispose(() => {
+        // The predictor process lives while the panel does.
+        this.predictor.stop();
+        InsidePanel.link(this, undefined);
+      });
     }
-    this.open(title, column);
     return true;
   }
 
@@ -98,58 +109,25 @@ export class InsidePanel implements vscode.Disposable {
   /** The panel beside chose this input: look at it here too, unless this panel just did. */
   private follow(pixels: number[], from: string): void {
     const key = pixels.join(',');
-    if (!this.panel || key === this.lastInput) return;
+    if (!this.view.current || key === this.lastInput) return;
     this.lastInput = key;
-    void this.panel.webview.postMessage({ type: 'follow', pixels, from } satisfies InsideFollowMessage);
+    this.view.post({ type: 'follow', pixels, from } satisfies InsideFollowMessage);
   }
 
-  private open(title: string, column: vscode.ViewColumn): void {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(InsidePanel.viewType, title, column, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [dist],
-    });
-    this.panel = panel;
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'mnist.svg');
-    panel.webview.html = renderWebviewHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inside.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'inside.css')).toString(),
-      nonce: makeNonce(),
-      title: 'MNIST: Look Inside Model',
-    });
-    const limiter = new LogLimiter();
-    const warn = (line: string) => {
-      const pass = limiter.pass(line);
-      if (pass) this.log.warn(pass);
-    };
-    const sub = panel.webview.onDidReceiveMessage((m: unknown) =>
-      handleWebviewMessage(m, isFromInsidePanel, (msg) => void this.act(panel, msg), warn, 'Look Inside Model panel'),
-    );
-    panel.onDidDispose(() => {
-      sub.dispose();
-      this.panel = undefined;
-      // The predictor process lives while the panel does.
-      this.predictor.stop();
-      InsidePanel.link(this, undefined);
-    });
-  }
-
-  private async act(panel: vscode.WebviewPanel, msg: FromInsideView | ExportRequest): Promise<void> {
+  private async act(webview: vscode.Webview, msg: FromInsideView | ExportRequest): Promise<void> {
     if (msg.type === 'ready') {
-      if (this.message) void panel.webview.postMessage(this.message);
+      if (this.message) void webview.postMessage(this.message);
       return;
     }
     if (msg.type === 'export') return this.export(msg);
     if (msg.type === 'testDigit') {
-      void panel.webview.postMessage(await this.testDigit(msg.index));
+      void webview.postMessage(await this.testDigit(msg.index));
       return;
     }
     this.lastInput = msg.pixels.join(',');
     if (this.run) this.partner?.follow(msg.pixels, this.run.id);
     const answer = await this.inspect(msg.id, msg.pixels);
-    void panel.webview.postMessage(answer);
+    void webview.postMessage(answer);
   }
 
   /** The predictor's answer for one image, checked before it reaches the panel. */
@@ -194,7 +172,7 @@ export class InsidePanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.panel?.dispose();
+    this.view.dispose();
     this.predictor.dispose();
   }
 }
@@ -216,7 +194,7 @@ export function registerLookInside(context: vscode.ExtensionContext, log: vscode
   };
   const panel = new InsidePanel(context.extensionUri, log, cacheDir);
   // The second of two runs side by side (two completed runs selected in the Runs view).
-  const beside = new InsidePanel(context.extensionUri, log, cacheDir);
+  const beside = new InsidePanel(context.extensionUri, log, cacheDir, vscode.ViewColumn.Beside);
   context.subscriptions.push(panel, beside, vscode.commands.registerCommand('mnist.lookInside', (arg?: unknown, items?: unknown) => lookInside(context, [panel, beside], arg, items)));
   return panel;
 }
@@ -237,7 +215,7 @@ async function lookInside(context: vscode.ExtensionContext, [panel, beside]: [In
   const pair = Array.isArray(items) && items.length === 2 ? items.map((i) => runForArgument(i, runs)) : [];
   if (pair.length === 2 && pair.every((r) => r !== undefined && r.state === 'completed')) {
     // The same input through both models, each in its own panel and predictor, side by side.
-    if (panel.show(pair[0]!, vscode.ViewColumn.One) && beside.show(pair[1]!, vscode.ViewColumn.Beside)) InsidePanel.link(panel, beside);
+    if (panel.show(pair[0]!) && beside.show(pair[1]!)) InsidePanel.link(panel, beside);
     return;
   }
   InsidePanel.link(panel, undefined);

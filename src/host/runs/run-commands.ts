@@ -1,13 +1,9 @@
 // Run history in the extension: the Runs view and its commands, registered in one call from activate().
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BACKENDS, type BackendName, type MnistConfigInput } from '../../shared/config';
-import { type ReproductionVerdict, compareReproduction } from '../../shared/provenance';
 import type { RunRecord } from '../../shared/run-record';
-import { describeOutcome } from '../../shared/sweep';
 import { RUN_FILES, readEvents } from '../../node/runs/run-folder';
-import { locationFrom, readRunsForReport, writeReport } from '../../node/runs/report-files';
-import { readRunConfigJson, readRunRecord, runInfo, updateRunMeta } from '../../node/runs/run-listing';
+import { runInfo, updateRunMeta } from '../../node/runs/run-listing';
 import { runningRunDir } from '../../node/runs/run-lock';
 import { ComparePanel } from '../panels/compare-panel';
 import type { Dashboard } from '../panels/dashboard';
@@ -16,11 +12,11 @@ import { readSettings } from '../settings';
 import { trusted } from '../trust';
 import { SweepRunner } from '../sweeps/sweep-runner';
 import type { TrainingSession } from '../session/training-session';
+import { reproduceRun, resumeRunCommand, trainAgain } from './train-from-run';
+import { runSweep, writeReportCommand } from './report-commands';
 
 const RELOAD_DELAY_MS = 400;
 const RESTRICTED_VIEW_MESSAGE = 'Restricted Mode: runs are shown, but training, sweeps and reports wait until you trust this workspace.';
-/** Reports go into the workspace, beside the code, so they can be committed. */
-const REPORTS_FOLDER = 'reports';
 
 /** What the run-history commands share. */
 export interface RunHistoryContext {
@@ -179,150 +175,6 @@ async function compareConfigs(h: RunHistoryContext, picked: RunRecord[]): Promis
     vscode.Uri.file(path.join(right.dir, RUN_FILES.config)),
     `${left.label} ↔ ${right.label} (config.json)`,
   );
-}
-
-async function trainAgain(h: RunHistoryContext, r: RunRecord): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return;
-  if (!trusted('Train Again')) return;
-  // As it is on disk now, not as listed: it is validated again, not resolved with this version's guesses.
-  const raw = readRunConfigJson(r.dir);
-  if (typeof raw !== 'object' || raw === null) {
-    void vscode.window.showErrorMessage(`MNIST: ${r.id} has no readable config.json to train from.`);
-    return;
-  }
-  await h.session.startConfig(raw as MnistConfigInput, folder);
-}
-
-const resumable = (r: RunRecord) => r.state === 'cancelled' || r.state === 'failed';
-
-/**
- * MNIST: Resume Run: a cancelled or failed run trains on from its last finished epoch in its own
- * folder, through the session (notification, status bar, Dashboard live). The clicked or selected
- * run, else a pick among the cancelled and failed ones.
- */
-export async function resumeRunCommand(h: RunHistoryContext, item?: unknown): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) {
-    void vscode.window.showWarningMessage('MNIST: open a folder first; runs are kept in the workspace.');
-    return;
-  }
-  if (!trusted('Resume Run')) return;
-  if (item === undefined && h.view.selection.length === 0 && !h.provider.runs().some(resumable)) {
-    void vscode.window.showInformationMessage(`MNIST: no cancelled or failed run to resume in ${h.provider.runsFolder || 'the runs folder'}.`);
-    return;
-  }
-  const [r] = await targetRuns(h, item, undefined, { title: 'MNIST: Resume Run — pick a cancelled or failed run', many: false, filter: resumable });
-  if (!r) return;
-  const live = await h.session.resume(r.dir, folder);
-  if (live) h.provider.reload();
-}
-
-/** MNIST: Run Sweep, then its report, then a notification with the outcome. */
-async function runSweep(h: RunHistoryContext, uri?: vscode.Uri): Promise<void> {
-  const result = await h.sweeps.run(uri);
-  if (!result) return;
-  const runs = result.runDirs.map((d) => h.provider.find(d)).filter((r): r is RunRecord => r !== undefined);
-  const report = runs.length > 0 ? writeReportFor(h, runs, result.id) : undefined;
-  const actions = [...(report ? ['Open Report'] : []), ...(runs.length >= 2 ? ['Compare Runs'] : [])];
-  const failed = result.outcome.results.some((r) => r.status === 'failed');
-  const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const choice = await show(`MNIST sweep ${result.id}: ${describeOutcome(result.outcome)}.${report ? ` Report: ${vscode.workspace.asRelativePath(report)}` : ''}`, ...actions);
-  if (choice === 'Compare Runs') h.compare.show(runs);
-  if (choice === 'Open Report' && report) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(report));
-}
-
-/** Writes the report into <workspace>/reports/; returns its path, or undefined after telling the user why not. */
-export function writeReportFor(h: RunHistoryContext, runs: readonly RunRecord[], sweepId?: string): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || !trusted('Write Report')) return undefined;
-  const outDir = path.join(folder.uri.fsPath, REPORTS_FOLDER);
-  try {
-    const records = readRunsForReport(runs.map((r) => r.dir));
-    const written = writeReport(records, outDir, { ...(sweepId ? { sweepId } : {}), runsLocation: locationFrom(outDir, h.provider.runsFolder) });
-    h.log.info(`Report on ${records.length} runs: ${written.file}`);
-    return written.file;
-  } catch (err) {
-    h.log.error(`The report could not be written: ${(err as Error).stack ?? err}`);
-    void vscode.window.showErrorMessage(`MNIST: the report could not be written: ${(err as Error).message}`);
-    return undefined;
-  }
-}
-
-/** MNIST: Write Report: for the selected runs, else the latest sweep, else the runs the user picks. */
-async function writeReportCommand(h: RunHistoryContext, item?: unknown, items?: unknown): Promise<void> {
-  if (!trusted('Write Report')) return;
-  const explicit = item !== undefined || (Array.isArray(items) && items.length > 0) || h.view.selection.length > 0;
-  let runs: RunRecord[] = [];
-  let sweepId: string | undefined;
-  if (!explicit) {
-    const latest = h.provider.runs().find((r) => r.meta.sweep)?.meta.sweep?.id;
-    if (latest) {
-      sweepId = latest;
-      runs = h.provider.runs().filter((r) => r.meta.sweep?.id === latest).sort((a, b) => (a.meta.sweep?.index ?? 0) - (b.meta.sweep?.index ?? 0));
-    }
-  }
-  if (runs.length === 0) runs = await targetRuns(h, item, items, { title: 'MNIST: Write Report — pick the runs to compare', many: true });
-  if (runs.length === 0) return;
-  // Runs that are exactly one sweep's are reported as that sweep.
-  const ids = new Set(runs.map((r) => r.meta.sweep?.id));
-  if (!sweepId && ids.size === 1) {
-    const only = [...ids][0];
-    if (only && h.provider.runs().filter((r) => r.meta.sweep?.id === only).length === runs.length) sweepId = only;
-  }
-  const file = writeReportFor(h, runs, sweepId);
-  if (file) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
-}
-
-/** MNIST: Reproduce Run: trains the run's config again, on the backend it used, and says whether the metrics match. */
-export async function reproduceRun(h: RunHistoryContext, r: RunRecord): Promise<ReproductionVerdict | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return undefined;
-  if (!trusted('Reproduce Run')) return undefined;
-  const original = readRunRecord(r.dir, { events: true });
-  const raw = readRunConfigJson(r.dir);
-  if (!original || typeof raw !== 'object' || raw === null) {
-    void vscode.window.showErrorMessage(`MNIST: ${r.id} has no readable config.json to reproduce.`);
-    return undefined;
-  }
-  if (original.state !== 'completed') {
-    void vscode.window.showWarningMessage(`MNIST: "${r.label}" did not complete (${original.state}); only a completed run has metrics to reproduce.`);
-    return undefined;
-  }
-  const config = { ...(raw as MnistConfigInput) };
-  // "auto" could pick another backend on this machine; the same numbers need the same one.
-  const recorded = original.provenance?.backend ?? original.backend;
-  if ((config.backend ?? 'auto') === 'auto' && recorded && (BACKENDS as readonly string[]).includes(recorded)) config.backend = recorded as BackendName;
-  const live = await h.session.startConfig(config, folder, { quiet: true, meta: { reproduces: r.id } });
-  if (!live) return undefined;
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `MNIST: reproducing ${r.label}`, cancellable: true },
-    (progress, token) =>
-      new Promise<void>((resolve) => {
-        token.onCancellationRequested(() => h.session.stop());
-        const subs = [
-          h.session.onDidEvent(({ run, event }) => {
-            if (run === live && event.type === 'epoch') progress.report({ message: `epoch ${event.epoch}/${event.epochs} · val. acc ${event.valAcc.toFixed(4)}` });
-          }),
-          h.session.onDidEndRun(({ run }) => {
-            if (run !== live) return;
-            subs.forEach((s) => s.dispose());
-            resolve();
-          }),
-        ];
-      }),
-  );
-  const copy = readRunRecord(live.dir, { events: true });
-  if (!copy) return undefined;
-  const verdict = compareReproduction(original, copy);
-  h.log.info(`Reproduce ${r.id} → ${copy.id}: ${verdict.summary}`);
-  for (const d of verdict.differences) h.log.info(`  ${d}`);
-  h.provider.reload();
-  const show = verdict.match ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`MNIST: reproduced "${r.label}": ${verdict.summary}.`, 'Compare Runs').then((c) => {
-    if (c === 'Compare Runs') h.compare.show([original, copy]);
-  });
-  return verdict;
 }
 
 /** The watcher for the runs folder: a workspace-relative pattern when it is inside the workspace (it may not exist yet). */

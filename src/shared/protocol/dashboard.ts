@@ -1,6 +1,6 @@
 // host ↔ the Dashboard webview (sidebar view and editor panel).
 import type { AugmentConfig } from '../config';
-import { plainMessage } from './guard';
+import { isObject, isString, plainMessage } from './guard';
 import type { LookInsideRequest } from './inspect';
 import type { TrainerEvent } from './trainer';
 
@@ -90,3 +90,20 @@ function isExportRequest(o: Record<string, unknown>, keys: string[]): boolean {
 }
 
 /** summary.json in a run folder. */
+
+/** A webview acts only on the host's shapes: anyone who can post to its `window` can send it anything. */
+export function isToWebview(m: unknown): m is ToWebview {
+  if (!isObject(m)) return false;
+  switch (m.type) {
+    case 'showRun':
+      return m.run === null || (isObject(m.run) && isString(m.run.id));
+    case 'events':
+      return isString(m.runId) && Array.isArray(m.events);
+    case 'session':
+      return m.state === 'idle' || m.state === 'training' || m.state === 'stopping';
+    case 'prediction':
+      return typeof m.id === 'number' && Array.isArray(m.probabilities) && (m.error === undefined || isString(m.error));
+    default:
+      return false;
+  }
+}

@@ -3,7 +3,7 @@
 // Tensors travel as EncodedTensor (float32 bytes in base64): a fifth of the JSON size of number
 // arrays and exact, since the IPC channel and postMessage both serialise to text.
 import { DIGIT_PIXELS, fromBase64 } from '../digits';
-import { plainMessage } from './guard';
+import { isArrayOf, isObject, isString, plainMessage } from './guard';
 
 /** A float32 tensor: its shape (no batch dimension) and its values, row-major, as little-endian float32 bytes in base64. */
 export interface EncodedTensor { shape: number[]; data: string }
@@ -163,4 +163,28 @@ export function isInspection(x: unknown): x is Inspection {
     if (l.kind === 'values' ? decodeTensor(l.output) === null : l.kind !== 'identity' && l.kind !== 'reshape') return false;
   }
   return true;
+}
+
+// ---------------------------------------------------------------- checking what the host sent the panel
+
+function isInsideDigit(d: unknown): d is InsideDigit {
+  return isObject(d) && Number.isSafeInteger(d.index) && Number.isSafeInteger(d.label) && Number.isSafeInteger(d.predicted) &&
+    (d.source === 'sample' || d.source === 'mistake' || d.source === 'index') && isString(d.image);
+}
+
+/** What the panel acts on from the host: these shapes only (an inspection's tensors are checked when drawn, by isInspection). */
+export function isToInsideView(m: unknown): m is ToInsideView {
+  if (!isObject(m)) return false;
+  switch (m.type) {
+    case 'insideRun':
+      return isObject(m.run) && isString(m.run.id) && isArrayOf(m.digits, isInsideDigit) && isArrayOf(m.classNames, isString) && (m.initial === null || Number.isSafeInteger(m.initial));
+    case 'inspection':
+      return Number.isSafeInteger(m.id) && (m.error === undefined || isString(m.error));
+    case 'testDigit':
+      return Number.isSafeInteger(m.index) && (m.digit === undefined || isInsideDigit(m.digit)) && (m.error === undefined || isString(m.error));
+    case 'follow':
+      return isPixels(m.pixels) && isString(m.from);
+    default:
+      return false;
+  }
 }

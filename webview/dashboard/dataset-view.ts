@@ -1,12 +1,13 @@
 // The Dataset section (the tutorial's step 1): shapes and counts, a class histogram per split, and
 // training digits with their labels; a click shows one large with its index and pixel range.
-import { Chart, chartFigure } from './chart-host';
-import { digitCard, DigitZoom } from './digit-view';
-import { $, el, setText } from './dom';
-import { classCountsChartOption, type InsightTheme } from './eval-charts';
-import { formatCount } from './format';
-import type { Rgb } from './grid';
-import { augmentRows } from './augment-view';
+import type { ChartTheme } from '../../src/shared/chart-theme';
+import { Chart, chartFigure } from '../common/chart-host';
+import { digitCard, DigitZoom } from '../common/digit-view';
+import { $, el, setText } from '../common/dom';
+import { classCountsChartOption } from './eval-charts';
+import { formatCount } from '../common/format';
+import type { Rgb } from '../common/color';
+import { augmentRows } from '../common/augment-view';
 import { datasetShapes, pixelStats, runAugmentPreview } from './insights';
 import type { DatasetExample, ViewState } from './state';
 
@@ -41,7 +42,7 @@ export class DatasetView {
     });
   }
 
-  render(s: ViewState, theme: InsightTheme, ink: Rgb, styleKey: string): void {
+  render(s: ViewState, theme: ChartTheme, ink: Rgb, styleKey: string): void {
     const d = s.dataset;
     if (!d) return;
     const [h, w, c] = d.imageShape;

@@ -1,10 +1,31 @@
-// 28×28 digits on canvases: cards in galleries and the large view a click opens.
+// 28×28 digits on canvases, in the theme's ink: cards in galleries and the large view a click opens.
 import { el } from './dom';
-import { drawDigit, type Rgb } from './grid';
-
-export { drawDigit };
+import type { Rgb } from './color';
 
 const SIZE = 28;
+
+/** RGBA for a 28×28 digit: ink in the given colour, its coverage as alpha, transparent paper. */
+export function inkImage(pixels: Uint8Array, ink: Rgb): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(pixels.length * 4);
+  for (let i = 0; i < pixels.length; i++) {
+    out[i * 4] = ink[0];
+    out[i * 4 + 1] = ink[1];
+    out[i * 4 + 2] = ink[2];
+    out[i * 4 + 3] = pixels[i];
+  }
+  return out;
+}
+
+// The canvas stays 28×28; CSS scales it with `image-rendering: pixelated`, so pixels stay crisp at any size.
+export function drawDigit(canvas: HTMLCanvasElement, pixels: Uint8Array | null, ink: Rgb): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.clearRect(0, 0, SIZE, SIZE);
+  if (!pixels) return;
+  const image = ctx.createImageData(SIZE, SIZE);
+  image.data.set(inkImage(pixels, ink));
+  ctx.putImageData(image, 0, 0);
+}
 
 export function digitCanvas(pixels: Uint8Array | null, ink: Rgb, label: string): HTMLCanvasElement {
   const canvas = el('canvas', { width: String(SIZE), height: String(SIZE), role: 'img', 'aria-label': label });

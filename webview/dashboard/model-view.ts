@@ -1,6 +1,6 @@
 // The Model section: Keras' model.summary() as a table, from the `model` event.
-import { el } from './dom';
-import { formatCount } from './format';
+import { el } from '../common/dom';
+import { formatCount } from '../common/format';
 import { formatShape } from './insights';
 import type { ViewState } from './state';
 

@@ -2,43 +2,10 @@
 import type { LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
+import { axisStyle, type ChartTheme, legendStyle, splitLines, textStyle, tooltipStyle } from '../../src/shared/chart-theme';
 import { plannedEpochs, type ViewState } from './state';
 
 export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption>;
-
-/** Colours and font read from VS Code's CSS variables by main.ts; plain data so tests can pass one. */
-export interface ChartTheme {
-  foreground: string;
-  muted: string;
-  gridLine: string;
-  tooltipBackground: string;
-  tooltipBorder: string;
-  train: string;
-  validation: string;
-  batch: string;
-  /** The learning-rate line. */
-  rate: string;
-  /** Early-stop and best-epoch markers. */
-  marker: string;
-  fontFamily: string;
-  fontSize: number;
-}
-
-/** VS Code's Dark Modern values, used where a variable is missing (a test page, an old VS Code). */
-export const FALLBACK_THEME: ChartTheme = {
-  foreground: '#cccccc',
-  muted: '#9d9d9d',
-  gridLine: '#454545',
-  tooltipBackground: '#202020',
-  tooltipBorder: '#454545',
-  train: '#3794ff',
-  validation: '#d18616',
-  batch: '#89d185',
-  rate: '#b180d7',
-  marker: '#f14c4c',
-  fontFamily: 'system-ui, sans-serif',
-  fontSize: 12,
-};
 
 /** Which line a series is; the tooltip marks rows with a CSS class per role. */
 export type SeriesRole = 'train' | 'validation' | 'batch' | 'rate';
@@ -99,16 +66,10 @@ function series(role: Exclude<SeriesRole, 'rate'>, data: Point[], theme: ChartTh
 
 function baseOption(state: ViewState, theme: ChartTheme, yAxis: { min?: number; max?: number }): ChartOption {
   const epochs = Math.max(1, plannedEpochs(state));
-  const axisCommon = {
-    axisLine: { lineStyle: { color: theme.gridLine } },
-    axisTick: { lineStyle: { color: theme.gridLine } },
-    axisLabel: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-    splitLine: { lineStyle: { color: theme.gridLine, opacity: 0.5 } },
-    nameTextStyle: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-  };
+  const axisCommon = { ...axisStyle(theme), splitLine: splitLines(theme) };
   return {
     animation: false,
-    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
+    textStyle: textStyle(theme),
     grid: { left: 4, right: 14, top: 40, bottom: 4 },
     legend: {
       top: 0,
@@ -116,17 +77,11 @@ function baseOption(state: ViewState, theme: ChartTheme, yAxis: { min?: number; 
       itemWidth: 16,
       itemHeight: 8,
       itemGap: 10,
-      textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-      inactiveColor: theme.muted,
+      ...legendStyle(theme),
     },
     tooltip: {
+      ...tooltipStyle(theme),
       trigger: 'axis',
-      confine: true,
-      transitionDuration: 0,
-      className: 'mnist-tooltip',
-      backgroundColor: theme.tooltipBackground,
-      borderColor: theme.tooltipBorder,
-      textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
       axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
       formatter: formatTooltip as TooltipComponentOption['formatter'],
     },

@@ -1,6 +1,6 @@
 // What the evaluation, misclassified and dataset views show, computed from the view state. Pure.
-import { type AugmentPreview, buildAugmentPreview } from '../src/shared/augment-preview';
-import { DIGIT_PIXELS } from '../src/shared/digits';
+import { type AugmentPreview, buildAugmentPreview } from '../../src/shared/augment-preview';
+import { DIGIT_PIXELS } from '../../src/shared/digits';
 import type { DatasetExample, DatasetInfo, Evaluation, TestExample, ViewState } from './state';
 
 /** Each row divided by its total (a class with no test images stays all zeros). */

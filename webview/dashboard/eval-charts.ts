@@ -3,8 +3,9 @@
 import type { BarSeriesOption, HeatmapSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import { escapeHtml, FALLBACK_THEME, type ChartTheme } from './charts';
-import { parseColor } from './grid';
+import { axisStyle as sharedAxisStyle, type ChartTheme, legendStyle, splitLines, textStyle, tooltipStyle } from '../../src/shared/chart-theme';
+import { escapeHtml } from './charts';
+import { parseColor } from '../common/color';
 import { rowRates } from './insights';
 import type { DatasetInfo, Evaluation } from './state';
 
@@ -12,52 +13,17 @@ export type InsightOption = ComposeOption<
   HeatmapSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | VisualMapComponentOption
 >;
 
-/** The chart theme plus the colours these charts add. */
-export interface InsightTheme extends ChartTheme {
-  /** Right answers: the diagonal. */
-  right: string;
-  /** Mistakes: the hot end of the off-diagonal scale. */
-  wrong: string;
-  /** The cold end of the off-diagonal scale (no mistakes). */
-  empty: string;
-  /** Test split in the class histogram. */
-  test: string;
-}
-
-export const FALLBACK_INSIGHT_THEME: InsightTheme = {
-  ...FALLBACK_THEME,
-  right: '#73c991',
-  wrong: '#f14c4c',
-  empty: 'rgba(128, 128, 128, 0.08)',
-  test: '#89d185',
-};
-
 export type ConfusionMode = 'counts' | 'rates';
+
+/** These charts' axes are categories (classes) or percentages: no ticks. */
+const axisStyle = (theme: ChartTheme) => sharedAxisStyle(theme, { ticks: false });
 
 function names(classNames: readonly string[], n: number): string[] {
   return Array.from({ length: n }, (_, c) => classNames[c] ?? String(c));
 }
 
-function axisStyle(theme: ChartTheme) {
-  return {
-    axisLine: { lineStyle: { color: theme.gridLine } },
-    axisTick: { show: false },
-    axisLabel: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-    nameTextStyle: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-  };
-}
-
 function tooltip(theme: ChartTheme, formatter: (p: { value?: unknown; seriesId?: string; dataIndex?: number }) => string): TooltipComponentOption {
-  return {
-    trigger: 'item',
-    confine: true,
-    transitionDuration: 0,
-    className: 'mnist-tooltip',
-    backgroundColor: theme.tooltipBackground,
-    borderColor: theme.tooltipBorder,
-    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
-    formatter: formatter as TooltipComponentOption['formatter'],
-  };
+  return { ...tooltipStyle(theme), trigger: 'item', formatter: formatter as TooltipComponentOption['formatter'] };
 }
 
 /** A translucent fill of a theme colour, so the cell's label keeps full contrast. */
@@ -81,7 +47,7 @@ export function shortPercent(v: number): string {
 export function confusionChartOption(
   ev: Evaluation,
   mode: ConfusionMode,
-  theme: InsightTheme,
+  theme: ChartTheme,
   classNames: readonly string[] = [],
   selected: { label: number; predicted: number } | null = null,
 ): InsightOption {
@@ -111,7 +77,7 @@ export function confusionChartOption(
   };
   return {
     animation: false,
-    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
+    textStyle: textStyle(theme),
     grid: { left: 34, right: 6, top: 6, bottom: 62 },
     tooltip: tooltip(theme, (p) => {
       const [pred, t] = p.value as [number, number, number];
@@ -157,7 +123,7 @@ export function confusionChartOption(
       itemHeight: 120,
       text: [mode === 'rates' ? shortPercent(max) : String(max), 'mistakes 0'],
       textGap: 6,
-      textStyle: { color: theme.muted, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 2 },
+      textStyle: textStyle(theme, -2, theme.muted),
       inRange: { color: [theme.empty, theme.validation, theme.wrong] },
     },
     series: [
@@ -195,7 +161,7 @@ export function confusionChartOption(
 }
 
 /** Accuracy per class as bars; the weakest class in the "wrong" colour. */
-export function perClassChartOption(ev: Evaluation, theme: InsightTheme, classNames: readonly string[] = []): InsightOption {
+export function perClassChartOption(ev: Evaluation, theme: ChartTheme, classNames: readonly string[] = []): InsightOption {
   const acc = ev.perClassAccuracy;
   const labels = names(classNames, acc.length);
   const worst = acc.indexOf(Math.min(...acc));
@@ -203,7 +169,7 @@ export function perClassChartOption(ev: Evaluation, theme: InsightTheme, classNa
   const interval = 1 - min <= 0.2 ? 0.05 : 1 - min <= 0.5 ? 0.1 : 0.2;
   return {
     animation: false,
-    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
+    textStyle: textStyle(theme),
     grid: { left: 4, right: 6, top: 20, bottom: 4, containLabel: true },
     tooltip: tooltip(theme, (p) => {
       const c = p.dataIndex ?? 0;
@@ -223,7 +189,7 @@ export function perClassChartOption(ev: Evaluation, theme: InsightTheme, classNa
       interval,
       ...axisStyle(theme),
       axisLabel: { ...axisStyle(theme).axisLabel, formatter: (v: number) => `${Math.round(v * 100)}%` },
-      splitLine: { lineStyle: { color: theme.gridLine, opacity: 0.5 } },
+      splitLine: splitLines(theme),
     },
     series: [
       {
@@ -246,7 +212,7 @@ export function perClassChartOption(ev: Evaluation, theme: InsightTheme, classNa
 }
 
 /** Images per class in each split, grouped bars with the splits' colours. */
-export function classCountsChartOption(d: DatasetInfo, theme: InsightTheme): InsightOption {
+export function classCountsChartOption(d: DatasetInfo, theme: ChartTheme): InsightOption {
   const counts = d.classCounts ?? { train: [], validation: [], test: [] };
   const labels = names(d.classNames, Math.max(counts.train.length, d.classNames.length));
   const splits = [
@@ -256,14 +222,13 @@ export function classCountsChartOption(d: DatasetInfo, theme: InsightTheme): Ins
   ];
   return {
     animation: false,
-    textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize },
+    textStyle: textStyle(theme),
     legend: {
       top: 0,
       left: 0,
       itemWidth: 12,
       itemHeight: 8,
-      textStyle: { color: theme.foreground, fontFamily: theme.fontFamily, fontSize: theme.fontSize - 1 },
-      inactiveColor: theme.muted,
+      ...legendStyle(theme),
     },
     grid: { left: 4, right: 6, top: 30, bottom: 4, containLabel: true },
     tooltip: {
@@ -285,7 +250,7 @@ export function classCountsChartOption(d: DatasetInfo, theme: InsightTheme): Ins
       }) as TooltipComponentOption['formatter'],
     },
     xAxis: { type: 'category', data: labels, ...axisStyle(theme) },
-    yAxis: { type: 'value', ...axisStyle(theme), splitLine: { lineStyle: { color: theme.gridLine, opacity: 0.5 } } },
+    yAxis: { type: 'value', ...axisStyle(theme), splitLine: splitLines(theme) },
     series: splits.map((s) => ({ id: s.id, name: s.id, type: 'bar' as const, data: s.data, color: s.color, barGap: '10%' })),
   };
 }

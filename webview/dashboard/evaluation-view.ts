@@ -1,11 +1,12 @@
 // The Evaluation and Misclassified sections: test loss and accuracy, the confusion matrix (click a
 // cell for its digits with their top-3 probabilities), per-class accuracy, and the worst mistakes.
-import { Chart, chartFigure } from './chart-host';
-import { digitCard, DigitZoom } from './digit-view';
-import { $, el, setText } from './dom';
-import { confusionChartOption, type ConfusionMode, type InsightTheme, perClassChartOption } from './eval-charts';
-import { formatCount, formatPercent } from './format';
-import type { Rgb } from './grid';
+import type { ChartTheme } from '../../src/shared/chart-theme';
+import { Chart, chartFigure } from '../common/chart-host';
+import { digitCard, DigitZoom } from '../common/digit-view';
+import { $, el, setText } from '../common/dom';
+import { confusionChartOption, type ConfusionMode, perClassChartOption } from './eval-charts';
+import { formatCount, formatPercent } from '../common/format';
+import type { Rgb } from '../common/color';
 import { type CellSelection, cellDetail, pixelStats, topConfusions, worstMistakes } from './insights';
 import type { Evaluation, TestExample, ViewState } from './state';
 
@@ -117,7 +118,7 @@ export class EvaluationView {
     this.onChange();
   }
 
-  render(s: ViewState, theme: InsightTheme, ink: Rgb, styleKey: string): void {
+  render(s: ViewState, theme: ChartTheme, ink: Rgb, styleKey: string): void {
     const ev = s.evaluation;
     if (!ev) return;
     const names = ev.confusionMatrix.map((_, c) => s.dataset?.classNames[c] ?? String(c));

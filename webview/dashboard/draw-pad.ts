@@ -1,9 +1,9 @@
 // Draw a digit: a pad for mouse, pen or finger; on lifting the pen the drawing becomes the MNIST
 // 28×28 input (shown), the host asks the shown run's model, and 10 probability bars answer.
-import type { PredictionMessage, PredictRequest } from '../src/shared/protocol';
-import { drawDigit } from './digit-view';
-import { $, el, setText } from './dom';
-import type { Rgb } from './grid';
+import type { PredictionMessage, PredictRequest } from '../../src/shared/protocol';
+import { drawDigit } from '../common/digit-view';
+import { $, el, setText } from '../common/dom';
+import type { Rgb } from '../common/color';
 import { rankClasses } from './insights';
 import { inputForRequest, PAD_RESOLUTION, PEN_WIDTH, type Point, rasterizeStrokes, toMnistInput } from './preprocess';
 

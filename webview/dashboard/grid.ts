@@ -1,34 +1,9 @@
 // The prediction grid: fixed test digits drawn from their bytes, with the model's latest guess.
+import type { Rgb } from '../common/color';
+import { drawDigit } from '../common/digit-view';
 import type { SampleCell, SampleGrid } from './state';
 
-export type Rgb = readonly [number, number, number];
-
 const SIZE = 28;
-
-/** "#abc", "#aabbcc", "#aabbccdd", "rgb(1, 2, 3)", "rgba(1,2,3,0.5)" → [r, g, b]; null otherwise. */
-export function parseColor(css: string): Rgb | null {
-  const c = css.trim();
-  const hex = (h: string): number => parseInt(h, 16);
-  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])[0-9a-f]?$/i.exec(c);
-  if (short) return [hex(short[1] + short[1]), hex(short[2] + short[2]), hex(short[3] + short[3])];
-  const long = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})(?:[0-9a-f]{2})?$/i.exec(c);
-  if (long) return [hex(long[1]), hex(long[2]), hex(long[3])];
-  const fn = /^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i.exec(c);
-  if (fn) return [Number(fn[1]), Number(fn[2]), Number(fn[3])];
-  return null;
-}
-
-/** RGBA for a 28×28 digit: ink in the given colour, its coverage as alpha, transparent paper. */
-export function inkImage(pixels: Uint8Array, ink: Rgb): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(pixels.length * 4);
-  for (let i = 0; i < pixels.length; i++) {
-    out[i * 4] = ink[0];
-    out[i * 4 + 1] = ink[1];
-    out[i * 4 + 2] = ink[2];
-    out[i * 4 + 3] = pixels[i];
-  }
-  return out;
-}
 
 export interface CellText {
   /** "✓ 7" or "✗ 9"; the mark is text, so wrong ones do not rely on colour. */
@@ -133,26 +108,4 @@ function span(className: string): HTMLElement {
   const s = document.createElement('span');
   s.className = className;
   return s;
-}
-
-// The canvas stays 28×28; CSS scales it with `image-rendering: pixelated`, so pixels stay crisp at any size.
-export function drawDigit(canvas: HTMLCanvasElement, pixels: Uint8Array | null, ink: Rgb): void {
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  ctx.clearRect(0, 0, SIZE, SIZE);
-  if (!pixels) return;
-  const image = ctx.createImageData(SIZE, SIZE);
-  image.data.set(inkImage(pixels, ink));
-  ctx.putImageData(image, 0, 0);
-}
-
-/** Any CSS colour → rgb, through a canvas when it is not a plain hex/rgb() string. */
-export function cssColorToRgb(css: string, fallback: Rgb): Rgb {
-  const direct = parseColor(css);
-  if (direct) return direct;
-  const ctx = document.createElement('canvas').getContext('2d');
-  if (!ctx) return fallback;
-  ctx.fillStyle = '#000';
-  ctx.fillStyle = css;
-  return parseColor(String(ctx.fillStyle)) ?? fallback;
 }

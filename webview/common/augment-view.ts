@@ -1,10 +1,10 @@
 // Rows of a real digit and its augmented versions: MNIST: Preview Augmentation's panel and the
 // Dashboard's dataset explorer draw them the same way.
-import type { AugmentPreview } from '../src/shared/augment-preview';
-import { decodeDigit } from '../src/shared/digits';
+import type { AugmentPreview } from '../../src/shared/augment-preview';
+import { decodeDigit } from '../../src/shared/digits';
 import { digitCanvas } from './digit-view';
 import { el } from './dom';
-import type { Rgb } from './grid';
+import type { Rgb } from './color';
 
 export function augmentRows(p: AugmentPreview, ink: Rgb): HTMLElement {
   const name = (label: number) => p.classNames[label] ?? String(label);
