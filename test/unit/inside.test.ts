@@ -9,7 +9,7 @@ import { decodeDigit } from '../../src/shared/digits';
 import { insideDigits, MAX_MISTAKES, runClassNames } from '../../src/shared/inside';
 import { isFromWebview, isPredictorCommand } from '../../src/shared/protocol';
 import { isFromInsidePanel } from '../../src/shared/protocol/inside-guard';
-import { decodeTensor, type EncodedTensor, isFromInsideView, isInspection } from '../../src/shared/protocol/inspect';
+import { decodeTensor, type EncodedTensor, isFromInsideView, isInspection, isToInsideView } from '../../src/shared/protocol/inspect';
 import { readEvents } from '../../src/node/runs/run-folder';
 import { activate, convAt, poolAt, windowOf } from '../../webview/inside/conv-math';
 import { repoRoot } from '../helpers/paths';
@@ -60,6 +60,21 @@ describe('messages from the Look Inside Model panel', () => {
     assert.equal(isFromWebview({ type: 'lookInside', runDir: '/etc' }), false);
     assert.ok(isPredictorCommand({ type: 'inspect', id: 3, pixels: pixels() }));
     assert.equal(isPredictorCommand({ type: 'inspect', id: 3, pixels: [1, 2] }), false);
+  });
+});
+
+describe('what the host sends the panel', () => {
+  it('the panel acts only on its four message shapes', () => {
+    const digit = { index: 3, label: 7, predicted: 7, source: 'sample', image: 'AAAA' };
+    assert.ok(isToInsideView({ type: 'insideRun', run: { id: 'r' }, digits: [digit], classNames: ['0'], initial: 3 }));
+    assert.ok(isToInsideView({ type: 'inspection', id: 1, error: 'no model' }));
+    assert.ok(isToInsideView({ type: 'testDigit', index: 5, digit: { ...digit, source: 'index', predicted: -1 } }));
+    assert.ok(isToInsideView({ type: 'follow', pixels: pixels(), from: 'r' }));
+    for (const bad of [null, [], { type: 'insideRun', run: { id: 'r' }, digits: [{ ...digit, source: 'web' }], classNames: [], initial: null },
+      { type: 'insideRun', run: { id: 'r' }, digits: 'x', classNames: [], initial: null }, { type: 'inspection', id: '1' },
+      { type: 'follow', pixels: [2], from: 'r' }, { type: 'testDigit', index: 1, digit: {} }, { type: 'showRun' }]) {
+      assert.equal(isToInsideView(bad), false, JSON.stringify(bad));
+    }
   });
 });
 
