@@ -9,8 +9,9 @@ import type { AugmentPreviewMessage } from '../../src/shared/protocol';
 import { decodeDigit } from '../../src/shared/digits';
 import { loadDataset } from '../../src/node/data/datasets';
 import { ensureSample } from '../helpers/datasets';
-import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
+import { fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { hasMnist10k, MNIST_10K_ABSENT, mnist10kDir, repoRoot } from '../helpers/paths';
+import { fakeContext } from '../helpers/host';
 
 installFakeVscode();
 const { AugmentPreviewPanel } = require('../../src/host/panels/augment-preview') as typeof import('../../src/host/panels/augment-preview');
@@ -18,12 +19,7 @@ const { AugmentPreviewPanel } = require('../../src/host/panels/augment-preview')
 let root: string;
 
 function newPanel() {
-  const context = {
-    globalStorageUri: Uri.file(join(root, '.global')),
-    extensionUri: Uri.file(repoRoot),
-    asAbsolutePath: (p: string) => join(repoRoot, p),
-    subscriptions: [],
-  };
+  const context = fakeContext(root);
   return new AugmentPreviewPanel(context as never, fakeVscode.window.createOutputChannel() as never);
 }
 

@@ -8,6 +8,7 @@ import type { CompareDataMessage } from '../../src/shared/protocol';
 import type { RunRecord } from '../../src/shared/run-record';
 import { type FakeTreeView, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
+import { fakeContext } from '../helpers/host';
 
 installFakeVscode();
 const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
@@ -18,7 +19,7 @@ let root: string;
 let runs: string;
 
 function setup() {
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), extensionUri: Uri.file(repoRoot), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  const context = fakeContext(root);
   const log = fakeVscode.window.createOutputChannel();
   const session = new TrainingSession(context as never, log as never);
   const shown: { info: { id: string } }[] = [];

@@ -10,8 +10,8 @@ import { runInNewContext } from 'node:vm';
 import { test } from 'node:test';
 import type { DoneEvent, RunSummary } from '../../src/shared/protocol';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { repoRoot } from '../helpers/paths';
 import { childProcesses, isGone, productChildren } from '../helpers/processes';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
@@ -42,7 +42,7 @@ const TINY_MLP = {
 function setup() {
   const root = mkdtempSync(join(tmpdir(), 'ws-cycles-'));
   ui.reset(root);
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  const context = fakeContext(root);
   const session = new TrainingSession(context as never, fakeVscode.window.createOutputChannel() as never);
   /** Each finished run and its event list: only the last may still be reachable. */
   const finished: WeakRef<object>[] = [];
@@ -62,14 +62,7 @@ function setup() {
       }
       if (event.type === 'done') done = event;
     });
-    const idle = new Promise<void>((resolve) => {
-      const s = session.onDidChange(() => {
-        if (session.state === 'idle') {
-          s.dispose();
-          resolve();
-        }
-      });
-    });
+    const idle = sessionIdle(session);
     assert.equal(await session.start(uri as never), true);
     const [trainer] = childProcesses(/trainer\.js/);
     await idle;

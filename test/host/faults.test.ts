@@ -10,8 +10,8 @@ import { after, beforeEach, test } from 'node:test';
 import type { RunSummary, TrainerEvent } from '../../src/shared/protocol';
 import { readEvents } from '../../src/node/runs/run-folder';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { repoRoot } from '../helpers/paths';
 import { childProcesses, isGone, productChildren, waitGone } from '../helpers/processes';
+import { fakeContext, sessionIdle, until } from '../helpers/host';
 
 installFakeVscode();
 const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
@@ -42,19 +42,12 @@ const LONG = { dataset: 'mnist-sample', backend: 'wasm', model: { preset: 'mlp' 
 const SHORT = { dataset: 'mnist-sample', backend: 'wasm', model: { preset: 'mlp' }, training: { epochs: 1, batchSize: 128 } };
 
 function newSession() {
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  const context = fakeContext(root);
   const session = new TrainingSession(context as never, fakeVscode.window.createOutputChannel() as never);
   const events: TrainerEvent[] = [];
   session.onDidEvent(({ event }) => events.push(event));
   const ended = () =>
-    new Promise<void>((resolve) => {
-      const sub = session.onDidChange(() => {
-        if (session.state === 'idle') {
-          sub.dispose();
-          resolve();
-        }
-      });
-    });
+    sessionIdle(session);
   const firstBatch = () => new Promise<void>((resolve) => session.onDidEvent(({ event }) => event.type === 'batch' && resolve()));
   return { session, events, ended, firstBatch };
 }
@@ -169,23 +162,10 @@ for (const fault of faults) {
   });
 }
 
-/** Resolves when `check` holds, looking every 20 ms; rejects after `ms`. */
-async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('deactivate (the window closes mid-epoch) ends the trainer and the predictor, and the run is kept', LIMIT, async () => {
   const extension = require('../../src/host/extension') as typeof import('../../src/host/extension');
-  const context = {
-    extensionUri: Uri.file(repoRoot),
-    globalStorageUri: Uri.file(join(root, '.global')),
-    asAbsolutePath: (p: string) => join(repoRoot, p),
-    subscriptions: [] as { dispose(): unknown }[],
-  };
+  const context = fakeContext(root);
   extension.activate(context as never);
   await fakeVscode.commands.executeCommand('mnist.showPanel');
   await fakeVscode.commands.executeCommand('mnist.train', writeConfig(LONG));

@@ -13,6 +13,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import type { ReadyEvent, TrainerEvent } from '../../src/shared/protocol';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const native = require('../../src/host/native-backend') as typeof import('../../src/host/native-backend');
@@ -105,7 +106,7 @@ beforeEach(() => {
   stalled = false;
 });
 
-const context = () => ({ globalStorageUri: Uri.file(join(root, '.global')), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] });
+const context = () => (fakeContext(root));
 const log = () => fakeVscode.window.createOutputChannel() as never;
 
 test('the install cannot download libtensorflow: a clear message, training stays on wasm, nothing left to load', { timeout: 120_000 }, async () => {
@@ -191,7 +192,7 @@ test('a broken tfjs-node in the native-backend folder: auto trains on wasm and s
       }
     }),
   );
-  const idle = new Promise<void>((resolve) => session.onDidChange(() => session.state === 'idle' && resolve()));
+  const idle = sessionIdle(session);
   assert.equal(await session.start(Uri.file(join(root, 'mnist.config.json')) as never), true);
   const r = await ready;
   assert.equal(r.backend, 'wasm');

@@ -9,9 +9,10 @@ import type { RunSummary, TrainerEvent } from '../../src/shared/protocol';
 import { canonicalJson } from '../../src/shared/provenance';
 import { loadDataset } from '../../src/node/data/datasets';
 import { sha256 } from '../../src/node/runs/provenance';
-import { type FakeTreeView, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { cliBundle, repoRoot } from '../helpers/paths';
+import { type FakeTreeView, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
+import { cliBundle } from '../helpers/paths';
 import { SAMPLE_DIR } from '../helpers/datasets';
+import { fakeContext } from '../helpers/host';
 
 installFakeVscode();
 const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
@@ -48,7 +49,7 @@ test('every run records seed, backend, tfjs, config hash and dataset checksums; 
   const ready = events.find((e) => e.type === 'ready');
   assert.equal(ready?.type === 'ready' && ready.configHash, p.configHash, 'summary.json folds it from the ready event');
 
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), extensionUri: Uri.file(repoRoot), asAbsolutePath: (x: string) => join(repoRoot, x), subscriptions: [] };
+  const context = fakeContext(root);
   const log = fakeVscode.window.createOutputChannel();
   const session = new TrainingSession(context as never, log as never);
   const h = registerRunHistory(context as never, session, { show: () => undefined } as never, log as never);

@@ -10,6 +10,7 @@ import type { RunRecord } from '../../src/shared/run-record';
 import { applyMessage, initialState } from '../../webview/dashboard/state';
 import { type FakeTreeView, type TreeItem, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
@@ -21,26 +22,14 @@ let root: string;
 let runs: string;
 
 function setup() {
-  const context = {
-    globalStorageUri: Uri.file(join(root, '.global')),
-    extensionUri: Uri.file(repoRoot),
-    asAbsolutePath: (p: string) => join(repoRoot, p),
-    subscriptions: [] as { dispose(): void }[],
-  };
+  const context = fakeContext(root);
   const log = fakeVscode.window.createOutputChannel();
   const session = new TrainingSession(context as never, log as never);
   const dashboard = new Dashboard(context.extensionUri as never, session, { train() {}, stop: () => session.stop(), openRun() {}, createConfig() {} }, log as never);
   const h = registerRunHistory(context as never, session, dashboard, log as never);
   const view = ui.treeViews.get('mnist.runsView') as FakeTreeView;
   const items = () => (view.provider.getChildren() as RunRecord[]).map((r) => ({ run: r, item: view.provider.getTreeItem(r) as TreeItem }));
-  const idle = () => new Promise<void>((resolve) => {
-    const sub = session.onDidChange(() => {
-      if (session.state === 'idle') {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
+  const idle = () => sessionIdle(session);
   const dispose = () => {
     dashboard.dispose();
     session.dispose();

@@ -9,6 +9,7 @@ import { beforeEach, test } from 'node:test';
 import type { RunRecord } from '../../src/shared/run-record';
 import { type FakeTreeView, MarkdownString, type ThemeIcon, type TreeItem, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
 import { cliBundle, repoRoot } from '../helpers/paths';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
@@ -19,12 +20,7 @@ let root: string;
 let runs: string;
 
 function setup() {
-  const context = {
-    globalStorageUri: Uri.file(join(root, '.global')),
-    extensionUri: Uri.file(repoRoot),
-    asAbsolutePath: (p: string) => join(repoRoot, p),
-    subscriptions: [] as { dispose(): void }[],
-  };
+  const context = fakeContext(root);
   const log = fakeVscode.window.createOutputChannel();
   const session = new TrainingSession(context as never, log as never);
   const shown: { info: { id: string; live: boolean }; events: unknown[] }[] = [];
@@ -147,7 +143,7 @@ test('a run written by mnist-train appears when the watcher reports it; a run of
   const live = items().find((x) => x.run.model === 'mlp-dropout');
   assert.equal((live?.item.iconPath as ThemeIcon).id, 'sync~spin');
   assert.equal(live?.item.contextValue, 'mnistRun:running');
-  await new Promise<void>((resolve) => session.onDidChange(() => session.state === 'idle' && resolve()));
+  await sessionIdle(session);
   const after = items().find((x) => x.run.model === 'mlp-dropout');
   assert.equal((after?.item.iconPath as ThemeIcon).id, 'pass');
   assert.equal(items().length, 2);

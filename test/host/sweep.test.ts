@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { RunRecord } from '../../src/shared/run-record';
 import { type FakeTreeView, type TreeItem, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { repoRoot } from '../helpers/paths';
+import { fakeContext } from '../helpers/host';
 
 installFakeVscode();
 const { registerRunHistory } = require('../../src/host/runs/run-commands') as typeof import('../../src/host/runs/run-commands');
@@ -15,7 +15,7 @@ const { TrainingSession } = require('../../src/host/session/training-session') a
 let root: string;
 
 function setup() {
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), extensionUri: Uri.file(repoRoot), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  const context = fakeContext(root);
   const log = fakeVscode.window.createOutputChannel();
   const session = new TrainingSession(context as never, log as never);
   const h = registerRunHistory(context as never, session, { show: () => undefined } as never, log as never);

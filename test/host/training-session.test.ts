@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import type { TrainerEvent } from '../../src/shared/protocol';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { repoRoot } from '../helpers/paths';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
@@ -21,18 +21,11 @@ function writeConfig(text: string, name = 'mnist.config.json'): Uri {
 }
 
 function newSession() {
-  const context = { globalStorageUri: Uri.file(join(root, '.global')), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  const context = fakeContext(root);
   const session = new TrainingSession(context as never, fakeVscode.window.createOutputChannel() as never);
   const events: TrainerEvent[] = [];
   session.onDidEvent(({ event }) => events.push(event));
-  const ended = () => new Promise<void>((resolve) => {
-    const sub = session.onDidChange(() => {
-      if (session.state === 'idle') {
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
+  const ended = () => sessionIdle(session);
   return { session, events, ended };
 }
 

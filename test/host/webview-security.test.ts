@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { RunRecord } from '../../src/shared/run-record';
-import { type FakePanel, type FakeTreeView, Uri, fakeVscode, installFakeVscode, resolveWebviewView, ui } from '../helpers/fake-vscode';
+import { type FakePanel, type FakeTreeView, fakeVscode, installFakeVscode, resolveWebviewView, ui } from '../helpers/fake-vscode';
 import { repoRoot } from '../helpers/paths';
+import { fakeContext } from '../helpers/host';
 
 // The modules themselves (not ES namespace copies), so the spies below see the host's calls.
 const fs = require('node:fs') as typeof import('node:fs');
@@ -31,12 +32,7 @@ beforeEach(() => {
   fs.cpSync(join(RECORDED, 'mlp-12-epochs'), join(runsDir, '2026-11-26_13-16-54_mlp'), { recursive: true });
   fs.cpSync(join(RECORDED, 'cnn-3-epochs'), join(runsDir, '2026-11-26_13-17-49_cnn'), { recursive: true });
   ui.reset(root);
-  context = {
-    globalStorageUri: Uri.file(join(root, '.global')),
-    extensionUri: Uri.file(repoRoot),
-    asAbsolutePath: (p: string) => join(repoRoot, p),
-    subscriptions: [],
-  };
+  context = fakeContext(root);
   extension.activate(context as never);
 });
 

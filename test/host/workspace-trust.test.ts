@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { RunRecord } from '../../src/shared/run-record';
 import { type FakeTreeView, Uri, fakeVscode, installFakeVscode, resolveWebviewView, ui } from '../helpers/fake-vscode';
 import { distDir, repoRoot } from '../helpers/paths';
+import { fakeContext, until } from '../helpers/host';
 
 const fs = require('node:fs') as typeof import('node:fs');
 const childProcess = require('node:child_process') as typeof import('node:child_process');
@@ -29,7 +30,7 @@ let restoreFork: () => void;
 
 function activate(trusted: boolean): void {
   ui.trusted = trusted;
-  context = { globalStorageUri: Uri.file(join(base, 'global')), extensionUri: Uri.file(repoRoot), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  context = fakeContext(base, join(base, 'global'));
   extension.activate(context as never);
 }
 
@@ -84,14 +85,6 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
 
-/** Resolves when `check` holds; polled, since the trainer runs in another process. */
-async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Everything in the extension that would train, or write into the workspace, and how a user asks for it. */
 const GATED: { name: string; word: RegExp; ask(): Promise<unknown> }[] = [

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { LOCK_FILE, type LockOwner, RunsFolderBusy, acquireRunsLock, processStartTicks } from '../../src/node/runs/run-lock';
 import { type CliResult, runCli } from '../helpers/cli';
 import { Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
-import { repoRoot } from '../helpers/paths';
+import { fakeContext, sessionIdle } from '../helpers/host';
 
 installFakeVscode();
 const { TrainingSession } = require('../../src/host/session/training-session') as typeof import('../../src/host/session/training-session');
@@ -145,7 +145,7 @@ describe('two processes on one runs folder', () => {
     const runs = join(root, '.mnist', 'runs');
     writeFileSync(join(root, 'mnist.config.json'), JSON.stringify({ dataset: 'mnist-sample', backend: 'wasm', training: { epochs: 50 } }));
     const config = Uri.file(join(root, 'mnist.config.json'));
-    const context = { globalStorageUri: Uri.file(join(root, '.global')), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+    const context = fakeContext(root);
     const session = new TrainingSession(context as never, fakeVscode.window.createOutputChannel() as never);
 
     // The CLI trains; the window is refused with the CLI's pid.
@@ -168,7 +168,7 @@ describe('two processes on one runs folder', () => {
     assert.match(refused.stderr, new RegExp(`\\(pid ${process.pid}, started .* by VS Code, run `));
 
     // The window's trainer dies: the run ends failed and the lock is released with it.
-    const ended = new Promise<void>((resolve) => session.onDidChange(() => session.state === 'idle' && resolve()));
+    const ended = sessionIdle(session);
     const trainer = (session as unknown as { trainer: { pid: number } }).trainer;
     process.kill(trainer.pid, 'SIGKILL');
     await ended;

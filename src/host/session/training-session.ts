@@ -6,7 +6,7 @@ import type { MnistConfig, MnistConfigInput } from '../../shared/config';
 import { EtaTracker, formatDuration } from '../../shared/progress';
 import type { DoneEvent, RunInfo, TrainerEvent } from '../../shared/protocol';
 import type { RunMeta } from '../../shared/run-record';
-import { type ConfigIssue, formatIssue, validateConfig, validateConfigText } from '../../shared/validate';
+import { formatIssue, validateConfig, validateConfigText } from '../../shared/validate';
 import { type LaunchedRun, RunFolderUnavailable, launchRun } from '../../node/runs/launch';
 import { resumeProblem } from '../../node/runs/resume';
 import { readRunConfig } from '../../node/runs/run-folder';
@@ -15,6 +15,7 @@ import { nativeBackendDir } from '../native-backend';
 import { runInfo } from '../../node/runs/run-listing';
 import { type Settings, SettingError, readSettings } from '../settings';
 import { trusted } from '../trust';
+import { reportConfigErrors, showProgress } from './session-notifications';
 
 export type SessionState = 'idle' | 'training' | 'stopping';
 
@@ -40,7 +41,6 @@ export interface StartOptions {
   heldLock?: RunsLock;
 }
 
-const PROGRESS_PERCENT_STEP = 1;
 /** How long Stop (before a new run) waits for the trainer to finish its batch and save. */
 const STOP_GRACE_MS = 15_000;
 /** VS Code gives an async deactivate at most 5 s before the extension host exits; stay inside it. */
@@ -110,7 +110,7 @@ export class TrainingSession implements vscode.Disposable {
     const { config, issues } = validateConfigText(text, fileName);
     const errors = issues.filter((i) => i.severity === 'error');
     if (!config || errors.length > 0) {
-      this.reportConfigErrors(document, errors, text);
+      reportConfigErrors(this.log, document, errors, text);
       return false;
     }
     const settings = this.settings(folder);
@@ -252,7 +252,7 @@ export class TrainingSession implements vscode.Disposable {
     this.setState('training');
     this.log.info(`${options.resumeDir ? 'Resuming run' : 'Run'} ${live.info.id}: ${live.info.model} on ${config.dataset}, ${config.training.epochs} epochs → ${dir}`);
     this.onRunStartEmitter.fire(live);
-    if (!live.quiet) void this.showProgress(live, trainer);
+    if (!live.quiet) void showProgress(this, live, trainer);
     void trainer.exited.then(({ done }) => this.onExit(live, done));
     return live;
   }
@@ -326,35 +326,6 @@ export class TrainingSession implements vscode.Disposable {
     this.onEventEmitter.fire({ run, event });
   }
 
-  private async showProgress(run: LiveRun, trainer: LaunchedRun): Promise<void> {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `MNIST: training ${run.info.model}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          token.onCancellationRequested(() => this.stop());
-          let reported = 0;
-          const sub = this.onDidEvent(({ run: r, event }) => {
-            if (r !== run) return;
-            if (event.type === 'download') {
-              const total = event.totalBytes ? ` of ${(event.totalBytes / 1e6).toFixed(1)} MB` : '';
-              progress.report({ message: `downloading ${event.file}: ${(event.receivedBytes / 1e6).toFixed(1)} MB${total}` });
-            } else if (event.type === 'batch') {
-              const done = ((event.epoch - 1 + event.batch / event.batchesPerEpoch) / event.epochs) * 100;
-              const increment = done - reported >= PROGRESS_PERCENT_STEP ? done - reported : 0;
-              if (increment > 0) reported = done;
-              progress.report({ increment, message: `epoch ${event.epoch}/${event.epochs} · loss ${event.loss.toFixed(3)} · acc ${event.acc.toFixed(3)}` });
-            } else if (event.type === 'evaluation') {
-              progress.report({ message: 'evaluating on the test set' });
-            }
-          });
-          void trainer.exited.then(() => {
-            sub.dispose();
-            resolve();
-          });
-        }),
-    );
-  }
-
   private onExit(run: LiveRun, done: DoneEvent): void {
     if (!ended(run)) this.onTrainerEvent(run, done);
     this.trainer = undefined;
@@ -367,7 +338,7 @@ export class TrainingSession implements vscode.Disposable {
     } else if (done.status === 'completed' && evaluation?.type === 'evaluation') {
       this.log.info(`Run ${run.info.id} completed`);
       void vscode.window.showInformationMessage(
-        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epochs).`,
+        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epoch${run.config.training.epochs === 1 ? '' : 's'}).`,
       );
     } else if (done.status === 'cancelled') {
       this.log.info(`Run ${run.info.id} cancelled`);
@@ -378,23 +349,6 @@ export class TrainingSession implements vscode.Disposable {
       });
     }
     this.onRunEndEmitter.fire({ run, done });
-  }
-
-  private reportConfigErrors(document: vscode.TextDocument, errors: ConfigIssue[], text: string): void {
-    const fileName = path.basename(document.uri.fsPath);
-    for (const e of errors) this.log.error(formatIssue(e, fileName, text));
-    const first = errors[0];
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-    void vscode.window.showErrorMessage(`${formatIssue(first, fileName, text)}${more}`, 'Open Config').then(async (choice) => {
-      if (choice !== 'Open Config') return;
-      const editor = await vscode.window.showTextDocument(document);
-      if (first.range) {
-        const start = document.positionAt(first.range.offset);
-        const end = document.positionAt(first.range.offset + first.range.length);
-        editor.selection = new vscode.Selection(start, end);
-        editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-      }
-    });
   }
 
   private setState(state: SessionState): void {
