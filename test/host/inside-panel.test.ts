@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeDigit } from '../../src/shared/digits';
 import type { InsideInspectionMessage, InsideRunMessage, InsideTestDigitMessage } from '../../src/shared/protocol/inspect';
-import { type FakePanel, Uri, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
+import { type FakePanel, fakeVscode, installFakeVscode, ui } from '../helpers/fake-vscode';
+import { fakeContext, until } from '../helpers/host';
 import { cliBundle, repoRoot } from '../helpers/paths';
 
 installFakeVscode();
@@ -19,7 +20,7 @@ const { listRunRecords } = require('../../src/node/runs/run-listing') as typeof 
 let root = '';
 let runs = '';
 let trained = '';
-let context: { subscriptions: { dispose(): void }[] } & Record<string, unknown>;
+let context: ReturnType<typeof fakeContext>;
 
 function train(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -47,18 +48,14 @@ function activate(trusted: boolean): void {
   for (const d of context?.subscriptions ?? []) d.dispose();
   ui.reset(root);
   ui.trusted = trusted;
-  context = { globalStorageUri: Uri.file(join(root, '.global')), extensionUri: Uri.file(repoRoot), asAbsolutePath: (p: string) => join(repoRoot, p), subscriptions: [] };
+  context = fakeContext(root);
   registerLookInside(context as never, fakeVscode.window.createOutputChannel() as never);
 }
 
-async function until<T>(get: () => T | undefined, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** The value `get` returns once it returns one (a message another process's answer posts). */
+async function posted<T>(get: () => T | undefined, what: string): Promise<T> {
+  await until(() => get() !== undefined, what, 60_000);
+  return get()!;
 }
 
 const lastOf = <T extends { type: string }>(panel: FakePanel, type: T['type']) => (panel.posted as T[]).filter((m) => m.type === type).at(-1);
@@ -97,7 +94,7 @@ test('from the palette in Restricted Mode: pick a run, the panel shows its digit
   const digit = shown.digits[0];
   const pixels = Array.from(decodeDigit(digit.image)!, (v) => v / 255);
   panel.receive({ type: 'inspect', id: 7, pixels });
-  const answer = await until(() => lastOf<InsideInspectionMessage>(panel, 'inspection'), 'the inspection');
+  const answer = await posted(() => lastOf<InsideInspectionMessage>(panel, 'inspection'), 'the inspection');
   assert.equal(answer.id, 7);
   assert.ok(answer.inspection, answer.error);
   assert.deepEqual(answer.inspection.layers.map((l) => `${l.className}:${l.shape.join('x')}`), ['Flatten:784', 'Dense:128', 'Dense:64', 'Dense:10']);
@@ -108,11 +105,11 @@ test('from the palette in Restricted Mode: pick a run, the panel shows its digit
   // "Test digit #": the run's own test set, read from disk; the same digit its log holds.
   const logged = shown.digits[3];
   panel.receive({ type: 'testDigit', index: logged.index });
-  const looked = await until(() => lastOf<InsideTestDigitMessage>(panel, 'testDigit'), 'the test digit');
+  const looked = await posted(() => lastOf<InsideTestDigitMessage>(panel, 'testDigit'), 'the test digit');
   assert.equal(looked.digit?.image, logged.image, looked.error);
   assert.equal(looked.digit?.label, logged.label);
   panel.receive({ type: 'testDigit', index: 2000 });
-  await until(() => (lastOf<InsideTestDigitMessage>(panel, 'testDigit')?.index === 2000 ? true : undefined), 'the answer for #2000');
+  await until(() => lastOf<InsideTestDigitMessage>(panel, 'testDigit')?.index === 2000, 'the answer for #2000');
   assert.equal(lastOf<InsideTestDigitMessage>(panel, 'testDigit')?.error, 'There is no test digit #2000: the test set has 2000 digits, #0 to #1999.');
 
   // Malformed requests are ignored and logged, never sent on.
@@ -170,17 +167,17 @@ test('two runs selected in the Runs view: side by side, each input chosen in one
   const digit = lastOf<InsideRunMessage>(left, 'insideRun')!.digits[1];
   const pixels = Array.from(decodeDigit(digit.image)!, (v) => v / 255);
   left.receive({ type: 'inspect', id: 1, pixels });
-  const follow = await until(() => lastOf<{ type: 'follow'; pixels: number[]; from: string }>(right, 'follow'), 'the panel beside to follow');
+  const follow = await posted(() => lastOf<{ type: 'follow'; pixels: number[]; from: string }>(right, 'follow'), 'the panel beside to follow');
   assert.deepEqual(follow.pixels, pixels);
   assert.equal(follow.from, trained);
   // The panel beside asks for the same input: the first panel is not sent it back.
   right.receive({ type: 'inspect', id: 1, pixels });
-  const [l, r] = await Promise.all([until(() => lastOf<InsideInspectionMessage>(left, 'inspection'), 'left'), until(() => lastOf<InsideInspectionMessage>(right, 'inspection'), 'right')]);
+  const [l, r] = await Promise.all([posted(() => lastOf<InsideInspectionMessage>(left, 'inspection'), 'left'), posted(() => lastOf<InsideInspectionMessage>(right, 'inspection'), 'right')]);
   assert.deepEqual(l.inspection?.probabilities, r.inspection?.probabilities, 'the same model (a copied run) answers alike');
   assert.equal(left.posted.filter((m) => (m as { type: string }).type === 'follow').length, 0);
   // Closed beside: the first panel goes on alone.
   right.dispose();
   left.receive({ type: 'inspect', id: 2, pixels: pixels.map((v) => v * 0.5) });
-  await until(() => (lastOf<InsideInspectionMessage>(left, 'inspection')?.id === 2 ? true : undefined), 'the second answer');
+  await until(() => lastOf<InsideInspectionMessage>(left, 'inspection')?.id === 2, 'the second answer');
   assert.equal(right.posted.filter((m) => (m as { type: string }).type === 'follow').length, 1);
 });
