@@ -3,12 +3,13 @@
 // floor of a training step. Variants run interleaved, rep by rep, and each is timed in CPU time
 // of this process; the minimum is the figure least disturbed by other jobs on a shared machine.
 // With --threads 2 (the threaded build) compare wall times: CPU time then counts every thread.
-//   node --import tsx scripts/bench/conv-flops.ts [--reps 15] [--threads N]
+// Run with --experimental-wasm-relaxed-simd (Node 20) to add our kernels with FMA (relaxed SIMD).
+//   node [--experimental-wasm-relaxed-simd] --import tsx scripts/bench/conv-flops.ts [--reps 15] [--threads N]
 import * as tf from '@tensorflow/tfjs';
 import { defaultWasmDir, initBackend } from '../../src/trainer/backend';
 import { conv2dOptions } from '../../src/trainer/kernels/conv2d';
 import { filterGradOptions } from '../../src/trainer/kernels/conv2d-backprop-filter';
-import { helperOptions } from '../../src/trainer/kernels/simd';
+import { fmaOptions, helperOptions, relaxedSimdSupported } from '../../src/trainer/kernels/simd';
 import { registerThreadedWasm } from '../../src/trainer/kernels/threads';
 
 const args = new Map<string, string>();
@@ -45,10 +46,13 @@ async function main(): Promise<void> {
     const dW = (direct: boolean) => () => ((filterGradOptions.direct = direct), tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', filterShape: l.w, dataFormat: 'NHWC' }) as tf.Tensor);
     const dX = (direct: boolean) => () => ((conv2dOptions.direct = direct), tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: 1, pad: 'valid', inputShape: l.x, dataFormat: 'NHWC' }) as tf.Tensor);
     // Under the threaded build our kernels can split the batch with a helper thread.
-    const helped = (f: () => tf.Tensor, on: boolean) => () => ((helperOptions.enabled = on), f());
+    const helped = (f: () => tf.Tensor, on: boolean, fma: boolean) => () => ((helperOptions.enabled = on), (fmaOptions.enabled = fma), f());
     const direct = (pass: string, n: number, f: () => tf.Tensor) => {
-      add(l.name, `${pass}, direct${threads > 1 ? ', 1 thread' : ''}`, n, helped(f, false));
-      if (threads > 1) add(l.name, `${pass}, direct, 2 threads`, n, helped(f, true));
+      for (const fma of relaxedSimdSupported() ? [false, true] : [false]) {
+        const form = fma ? ', FMA' : '';
+        add(l.name, `${pass}, direct${form}${threads > 1 ? ', 1 thread' : ''}`, n, helped(f, false, fma));
+        if (threads > 1) add(l.name, `${pass}, direct${form}, 2 threads`, n, helped(f, true, fma));
+      }
     };
     add(l.name, 'forward, XNNPACK', macs, conv(false));
     direct('forward', macs, conv(true));
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  conv2dOptions.direct = filterGradOptions.direct = helperOptions.enabled = true;
+  conv2dOptions.direct = filterGradOptions.direct = helperOptions.enabled = fmaOptions.enabled = true;
   tf.dispose(keep);
   console.log(`wasm: ${choice.reason}; ${reps} interleaved reps; MAC = multiply-accumulate`);
   const rows = [['layer', 'pass', 'MMAC', 'min cpu ms', 'median cpu ms', 'min wall ms', 'median wall ms', 'GMAC/s (min cpu)', 'GMAC/s (min wall)']];

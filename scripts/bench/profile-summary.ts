@@ -76,3 +76,25 @@ if (callersOf) {
   console.log(`\ncallers of ${callersOf}:`);
   console.log(show(paths, 12));
 }
+
+// --ops: self time (wasm included) charged to the kernel it ran under: the nearest named
+// JavaScript frame above it that is not glue (wrappers, ccall, our split/withTemps helpers).
+if (process.argv.includes('--ops')) {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const glue = /^(|\(anonymous\)|GenericJSToWasmWrapper|js-to-wasm.*|wasm-function\[\d+\]|ccall|split|withTemps|kernelFunc\d*|run|runKernel|scopedRun|runKernelFunc|tidy|keep)$/;
+  const ops = new Map<string, number>();
+  for (const [id, ms] of selfMs) {
+    let label = byId.get(id)!.callFrame.functionName || '(anonymous)';
+    for (let p: number | undefined = id; p !== undefined; p = parent.get(p)) {
+      const name = byId.get(p)!.callFrame.functionName;
+      if (!glue.test(name)) {
+        label = name.replace(/^Module\._/, '');
+        break;
+      }
+    }
+    ops.set(label, (ops.get(label) ?? 0) + ms);
+  }
+  console.log('\nself time by kernel (nearest named JS frame):');
+  console.log(show(ops, top));
+}

@@ -22,6 +22,7 @@ import {
   throughput,
 } from './lib';
 import { benchInspect, formatInspect } from './inspect';
+import { describeMachine, formatMachine } from './machine';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -144,11 +145,11 @@ function defaultCases(notes: string[]): Case[] {
   else notes.push('tensorflow (tfjs-node): not installed here (libtensorflow cannot be downloaded), so not measured.');
   notes.push('cpu: the MLPs only; the plain-JS backend takes minutes per CNN epoch.');
   const cases: Case[] = [];
-  for (const [preset, batch] of [['mlp', 32], ['mlp-dropout', 32], ['cnn', 32], ['cnn', 128]] as const) {
+  for (const [preset, batch] of [['mlp', 32], ['mlp', 128], ['mlp-dropout', 32], ['cnn', 32], ['cnn', 128]] as const) {
     for (const backend of backends) if (!(preset === 'cnn' && backend === 'cpu')) cases.push({ preset, batch, backend });
+    // The threaded wasm build: the default for models with convolutions on 2+ cores.
+    if (preset === 'cnn') cases.push({ preset, batch, backend: 'wasm2' });
   }
-  // The threaded wasm build: the default for models with convolutions on 2+ cores.
-  cases.push({ preset: 'cnn', batch: 128, backend: 'wasm2' });
   notes.push('wasm: MNIST_WASM_THREADS=1; wasm2: MNIST_WASM_THREADS=2 (the threaded build, the default for CNNs on 2+ cores).');
   return cases;
 }
@@ -374,6 +375,7 @@ async function main(): Promise<void> {
     commit: gitHead(),
     node: process.version,
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    machine: describeMachine(),
     torch: torchVersion,
     data: data.label,
     reps: o.reps,
@@ -382,6 +384,7 @@ async function main(): Promise<void> {
     loadAfter: '',
   };
   console.log(`MNIST Trainer bench · ${meta.date} · ${meta.commit} · Node ${meta.node} · ${meta.cpu}`);
+  for (const line of formatMachine(meta.machine)) console.log(line);
   console.log(`data: ${data.label}`);
   console.log(`trainer: ${TRAINER}`);
   console.log(`each run: a fresh trainer process, 1 epoch, ${meta.warmup}; ${o.reps} run(s) per case, medians; load average ${loadBefore}`);
@@ -408,7 +411,8 @@ async function main(): Promise<void> {
       process.stderr.write(
         `  ${c.preset} b${c.batch} ${c.backend} run ${i + 1}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s (${Math.round(r.samplesPerCpuSecond)}/CPU-s), acc ${(r.testAccuracy * 100).toFixed(2)}%, ${(r.maxRssKB / 1024).toFixed(0)} MB` : `${r.status}: ${r.message ?? ''}`} (load ${load()})\n`,
       );
-      if (torchVersion && c.backend === 'wasm') torchOnce(c);
+      // With the wasm runs of this preset and batch, one or two threads: whichever comes first.
+      if (torchVersion && (c.backend === 'wasm' || c.backend === 'wasm2')) torchOnce(c);
     }
     rows.push({ ...summarize(c, runs), load: load() });
   }

@@ -7,14 +7,15 @@ import type { TrainerEvent } from '../shared/protocol';
 import { type ConfigIssue, MAX_CONFIG_CHARS, checkDataDir, formatIssue, parseConfigText, tooLargeIssue, validateConfig } from '../shared/validate';
 import { dataDirProbe } from '../node/data/data-dir-probe';
 import { resumeProblem } from '../node/runs/resume';
-import { readRunConfig, readSummary } from '../node/runs/run-folder';
+import { readRunConfig } from '../node/runs/run-folder';
 import { RunsFolderBusy } from '../node/runs/run-lock';
 import { type LaunchedRun, RunFolderUnavailable, launchRun } from '../node/runs/launch';
 import { type CliOptions, USAGE, UsageError, parseArgs } from './args';
-import { EtaTracker, formatDuration } from '../shared/progress';
+import { EtaTracker } from '../shared/progress';
 import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
 import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
+import { completedSummaryLine } from './summary-line';
 
 declare const __VERSION__: string | undefined;
 
@@ -196,12 +197,8 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => trainer.stop());
 
   const { done } = await trainer.exited;
-  const summary = readSummary(runDir);
-  if (done.status === 'completed' && summary?.testAccuracy != null && summary.testLoss != null) {
-    print(
-      `Test accuracy ${summary.testAccuracy.toFixed(4)} (loss ${summary.testLoss.toFixed(4)}) after ${summary.epochsCompleted} epochs, ` +
-        `${Math.round(summary.trainSamplesPerSecond ?? 0).toLocaleString('en-US')} samples/s, ${formatDuration(summary.fitSeconds)} of training`,
-    );
+  if (done.status === 'completed') {
+    print(completedSummaryLine(runDir));
     print(`Run folder: ${runDir}`);
     return EXIT.completed;
   }

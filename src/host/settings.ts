@@ -73,3 +73,24 @@ function trainerTimeoutMs(seconds: number | undefined): number {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return DEFAULT_TRAINER_TIMEOUT_S * 1000;
   return seconds * 1000;
 }
+
+/**
+ * The trainer's environment with VS Code's proxy settings: `http.proxy` (your user setting; a
+ * workspace cannot route downloads through a proxy of its choosing) becomes HTTPS_PROXY and
+ * HTTP_PROXY, and `http.noProxy` NO_PROXY, over whatever the environment says. Without
+ * `http.proxy`, the environment's own proxy variables apply as they are.
+ */
+export function proxyEnvironment(proxy: unknown, noProxy: unknown, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const url = typeof proxy === 'string' ? proxy.trim() : '';
+  if (!url) return env;
+  const out: NodeJS.ProcessEnv = { ...env, HTTPS_PROXY: url, HTTP_PROXY: url, https_proxy: url, http_proxy: url };
+  const hosts = Array.isArray(noProxy) ? noProxy.filter((h): h is string => typeof h === 'string' && h.trim() !== '') : [];
+  if (hosts.length > 0) out.NO_PROXY = out.no_proxy = hosts.join(',');
+  return out;
+}
+
+/** proxyEnvironment from the current settings and process.env, for forking the trainer. */
+export function trainerEnvironment(): NodeJS.ProcessEnv {
+  const http = vscode.workspace.getConfiguration('http');
+  return proxyEnvironment(http.inspect<string>('proxy')?.globalValue, http.inspect<string[]>('noProxy')?.globalValue, process.env);
+}

@@ -5,7 +5,7 @@ import { type BackendWasm, getThreadsCount, setWasmPaths } from '@tensorflow/tfj
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { startSimdHelper } from './kernels/simd';
+import { simdFlavour, simdKernels, startSimdHelper } from './kernels/simd';
 import { registerWasmKernels } from './kernels/wasm';
 import { installedNativePackage } from '../node/native-backend-dir';
 
@@ -135,7 +135,10 @@ async function tryWasm(wasmDir = defaultWasmDir()): Promise<Attempt> {
   // Under the threaded build our conv kernels split each batch with a helper thread of their own.
   const helper = threads > 1 ? await startSimdHelper(tf.backend() as BackendWasm) : null;
   const split = helper ? ' (conv kernels split across 2)' : '';
-  return { ok: true, using: `using wasm${simd ? ' with SIMD' : ' without SIMD'}, ${plural(threads, 'thread')}${split}`, threads };
+  // FMA: our kernels' multiply-adds fused (relaxed SIMD; the trainer is forked with its flag where Node needs it).
+  const fma = simd && simdKernels(tf.backend() as BackendWasm) !== null && simdFlavour() === 'fma';
+  const features = simd ? (fma ? ' with SIMD+FMA' : ' with SIMD') : ' without SIMD';
+  return { ok: true, using: `using wasm${features}, ${plural(threads, 'thread')}${split}`, threads };
 }
 
 async function useCpu(): Promise<string> {

@@ -2,9 +2,10 @@
 // exposes it (getWeights/setWeights: Adam's moments, RMSprop's averages, the step count) and the
 // best epoch's weights. Folders and state.json are described in resume.ts.
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunFolderWriteError } from '../node/runs/run-folder';
+import { fsyncDir, writeFileDurable } from '../node/files/durable';
 import { CHECKPOINTS_DIR, type CheckpointState, type WeightSpec, pruneCheckpoints } from '../node/runs/resume';
 
 interface Named {
@@ -100,17 +101,23 @@ export async function saveCheckpoint(runDir: string, model: tf.LayersModel, inpu
   const root = join(runDir, CHECKPOINTS_DIR);
   const dir = join(root, `epoch-${input.epoch}`);
   const tmp = join(root, `.tmp-epoch-${input.epoch}-${process.pid}`);
+  // A same-named one (an epoch written again) is moved aside, not deleted, until this one has its name.
+  const old = join(root, `.tmp-epoch-${input.epoch}-old-${process.pid}`);
   try {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    writeFileSync(join(tmp, 'weights.bin'), Buffer.concat(chunks));
-    writeFileSync(join(tmp, 'state.json'), JSON.stringify(state));
-    rmSync(dir, { recursive: true, force: true });
+    // On the disk before the rename: after a power cut a folder named epoch-N is still whole.
+    writeFileDurable(join(tmp, 'weights.bin'), Buffer.concat(chunks));
+    writeFileDurable(join(tmp, 'state.json'), JSON.stringify(state));
+    fsyncDir(tmp);
+    if (existsSync(dir)) renameSync(dir, old);
     renameSync(tmp, dir);
+    fsyncDir(root);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true }); // a full disk keeps the previous checkpoint, not half of this one
     throw new RunFolderWriteError(join(dir, 'weights.bin'), err);
   }
+  // Only now are the older ones (and the one moved aside) removed.
   pruneCheckpoints(runDir, dir);
   return dir;
 }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { RunFolderWriteError } from '../node/runs/run-folder';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fsyncDir, writeFileDurable } from '../node/files/durable';
+import { readModelFiles } from './model-files';
 
 /**
  * Saves in the standard tfjs layers format (model.json + weights.bin), loadable with
@@ -18,6 +20,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
     const replacing = existsSync(dir);
     if (replacing) renameSync(dir, old);
     renameSync(tmp, dir);
+    fsyncDir(dirname(dir));
     if (replacing) rmSync(old, { recursive: true, force: true });
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
@@ -35,7 +38,8 @@ async function writeModel(model: tf.LayersModel, tmp: string): Promise<void> {
             (Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((b) => Buffer.from(b)),
           )
         : Buffer.alloc(0);
-      writeFileSync(join(tmp, 'weights.bin'), weights);
+      // On the disk before the folder is renamed into place (a power cut keeps a whole model).
+      writeFileDurable(join(tmp, 'weights.bin'), weights);
       const modelJson = {
         modelTopology: artifacts.modelTopology,
         format: 'layers-model',
@@ -44,25 +48,25 @@ async function writeModel(model: tf.LayersModel, tmp: string): Promise<void> {
         trainingConfig: artifacts.trainingConfig,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
       };
-      writeFileSync(join(tmp, 'model.json'), JSON.stringify(modelJson));
+      writeFileDurable(join(tmp, 'model.json'), JSON.stringify(modelJson));
+      fsyncDir(tmp);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.length } };
     }),
   );
 }
 
-/** Loads a model folder written by saveModel (or by tfjs-node's file:// handler). */
+/**
+ * Loads a model folder written by saveModel (or by tfjs-node's file:// handler). The folder may come
+ * from a cloned workspace: model-files.ts reads only its own regular files, within size limits.
+ */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const modelJson = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const manifest = modelJson.weightsManifest as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  const files = readModelFiles(dir);
   return tf.loadLayersModel(
     tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: manifest.flatMap((g) => g.weights),
-      weightData,
-      trainingConfig: modelJson.trainingConfig,
+      modelTopology: files.modelTopology as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: files.weightSpecs,
+      weightData: files.weightData,
+      trainingConfig: files.trainingConfig as tf.io.TrainingConfig,
     }),
   );
 }

@@ -2,7 +2,7 @@
 // Emits every step as a TrainerEvent; main.ts (IPC) and tests wire `emit` to where it goes.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { datasetOverview, evaluationExamples } from '../shared/explore';
 import { evaluatePredictions } from '../shared/metrics';
 import type { DoneEvent, RunStatus, StartCommand, TrainerEvent, TrainerEventBody } from '../shared/protocol';
@@ -19,6 +19,7 @@ import { prepareWasmThreads, threadedWasmStatus } from './kernels/threads';
 import { augmentedDataset } from './augment';
 import { FitControl } from './fit-control';
 import { type ResumePlan, prepareResume, pruneCheckpoints } from '../node/runs/resume';
+import { removeStaleTempsInRuns } from '../node/files/stale-temps';
 import { RUN_FILES, RunFolderWriteError, appendEvent, readEvents, writeSummary } from '../node/runs/run-folder';
 import { type TrainingData, predictProbabilities, train } from './train';
 
@@ -118,6 +119,8 @@ export async function runTraining(
   emitOut: (event: TrainerEvent) => void,
   control: RunControl,
 ): Promise<DoneEvent> {
+  // Temp files of a trainer killed mid-write (this run's, before a resume, or another run's) go first.
+  const cleaned = removeStaleTempsInRuns(dirname(cmd.runDir));
   let resume: ResumePlan | null = null;
   if (cmd.resume) {
     const prepared = prepareResume(cmd.runDir, cmd.config);
@@ -154,6 +157,8 @@ export async function runTraining(
   let failure: { message: string; hint: string } | undefined;
   try {
     if (resume) emit({ type: 'resume', epoch: resume.checkpoint.state.epoch, epochs: cmd.config.training.epochs });
+    for (const path of cleaned.removed) log(`removed ${path}, left by a trainer that ended mid-write`);
+    for (const path of cleaned.restored) log(`restored ${path} from the copy a trainer that ended mid-write had moved aside`, 'warn');
     const problems = checkModel(cmd.config).filter((i) => i.severity === 'error');
     if (problems.length > 0) throw new ConfigProblem(problems.map((p) => formatIssue(p)).join('\n'));
 

@@ -9,7 +9,9 @@ export type Reply =
   /** Sends `cutAfter` bytes of `body` (Content-Length says all), then destroys the socket. */
   | { body: Uint8Array; cutAfter: number }
   /** Sends `stallAfter` bytes, then nothing more until the server closes. */
-  | { body: Uint8Array; stallAfter: number };
+  | { body: Uint8Array; stallAfter: number }
+  /** Sends `dripBytes` every `everyMs`: never silent long enough to stall, never done in time. */
+  | { body: Uint8Array; dripBytes: number; everyMs: number };
 
 export interface MirrorServer {
   /** http://127.0.0.1:<port>/<mirror>/ */
@@ -38,6 +40,18 @@ export async function startMirrorServer(routes: Record<string, Reply> = {}): Pro
       res.write(reply.body.subarray(0, reply.cutAfter), () => res.socket?.destroy());
     } else if ('stallAfter' in reply) {
       res.write(reply.body.subarray(0, reply.stallAfter));
+    } else if ('dripBytes' in reply) {
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (res.destroyed || sent >= reply.body.length) {
+          clearInterval(drip);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(reply.body.subarray(sent, sent + reply.dripBytes));
+        sent += reply.dripBytes;
+      }, reply.everyMs);
+      res.on('close', () => clearInterval(drip));
     } else {
       res.end(reply.body);
     }

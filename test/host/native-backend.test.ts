@@ -197,6 +197,6 @@ test('a broken tfjs-node in the native-backend folder: auto trains on wasm and s
   const r = await ready;
   assert.equal(r.backend, 'wasm');
   assert.match(r.reason, new RegExp(`^tfjs-node in ${join(root, '.global', 'native-backend').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed to load \\(Cannot find module '\\./lib/napi-v8/tfjs_binding\\.node'`));
-  assert.match(r.reason, /\); using wasm with SIMD, \d threads?$/);
+  assert.match(r.reason, /\); using wasm with SIMD(\+FMA)?, \d threads?$/);
   await idle;
 });

@@ -23,7 +23,7 @@ test('one damaged folder hides no run: the good run is listed as completed, ever
   assert.equal(runs.length, 1 + Object.keys(DAMAGED).length, 'every folder is listed, none hidden');
   const link = byId.get(DAMAGED.linkToRoot)!;
   assert.equal(link.state, 'damaged');
-  assert.match(link.message ?? '', /symbolic link; it is not followed/);
+  assert.match(link.message ?? '', /symbolic link, which is not followed/);
   const zero = byId.get(DAMAGED.summaryToDevZero)!;
   assert.equal(zero.state, 'damaged');
   assert.match(zero.message ?? '', /summary\.json is a symbolic link/);

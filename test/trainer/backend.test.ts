@@ -41,7 +41,7 @@ describe('initBackend', () => {
     const choice = await initBackend('auto');
     assert.equal(choice.backend, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.match(choice.reason, /^tfjs-node is not installed \(optional\); using wasm with SIMD, 1 thread$/);
+    assert.match(choice.reason, /^tfjs-node is not installed \(optional\); using wasm with SIMD(\+FMA)?, 1 thread$/);
     assert.equal(choice.threads, 1);
   });
 
@@ -69,7 +69,7 @@ describe('initBackend', () => {
   test('explicit wasm works and registers the missing gradient kernel', async () => {
     const choice = await initBackend('wasm');
     assert.equal(choice.backend, 'wasm');
-    assert.match(choice.reason, /^wasm requested; using wasm with SIMD, 1 thread$/);
+    assert.match(choice.reason, /^wasm requested; using wasm with SIMD(\+FMA)?, 1 thread$/);
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
     // Idempotent: no second registration, so no "already registered" warning.
     assert.deepEqual(await warningsDuring(() => registerWasmKernels()), []);

@@ -23,6 +23,9 @@ test('the bench trains the MLP on wasm and reports speed, memory and accuracy as
     { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   assert.match(out, /\| model \| batch \| backend/);
+  // What it ran on, above the table: the CPU's SIMD and whether the trainer got relaxed SIMD (FMA).
+  assert.match(out, /^CPU: \d+ × .+; (AVX2 (yes|no), AVX-512 (yes|no), FMA (yes|no)|x86 SIMD flags unknown.*); wasm relaxed SIMD: (yes|no)/m);
+  assert.match(out, /^Node v\d+\.\d+\.\d+, V8 \d+\./m);
   assert.match(out, /activation: require \+ activate\(\) of dist\/extension\.js/);
   const result = JSON.parse(readFileSync(json, 'utf8')) as BenchJson;
   assert.match(result.meta.data, /mnist-sample/);

@@ -173,7 +173,7 @@ describe('wasm conv gradients', () => {
     });
   }
 
-  // Our direct Conv2D takes 8k filters over rows of ≥ 8 values; a first layer (1 channel) stays on wasm's own.
+  // Our direct Conv2D takes filter counts that are multiples of 8, the first layer's 1 channel included.
   for (const c of [...cases.filter((c) => c.input === 'features'), cases[0]]) {
     test(`forward conv equals the cpu one within 1e-5: ${c.name}`, async () => {
       const [x, xShape]: [Float32Array, Shape4] =

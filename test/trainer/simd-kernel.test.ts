@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { initBackend } from '../../src/trainer/backend';
-import { PLAIN, SHARED, simdKernels } from '../../src/trainer/kernels/simd';
+import { PLAIN, PLAIN_FMA, SHARED, SHARED_FMA, simdKernels } from '../../src/trainer/kernels/simd';
 import { repoRoot } from '../helpers/paths';
 
 const WAT = join(repoRoot, 'src', 'trainer', 'kernels', 'simd.wat');
@@ -22,23 +22,21 @@ function hasWat2wasm(): boolean {
   }
 }
 
-test('the embedded modules are simd.wat assembled (plain and shared memory)', (t) => {
+test('the embedded modules are simd.wat assembled (plain and shared memory, each with and without FMA)', async (t) => {
   if (!hasWat2wasm()) {
     t.skip('wat2wasm is not installed (apt-get install -y wabt): the embedded bytes cannot be checked against simd.wat');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'simd-'));
-  const shared = join(dir, 'shared.wat');
-  const source = readFileSync(WAT, 'utf8');
-  assert.ok(source.includes('(memory 1)'));
-  writeFileSync(shared, source.replace('(memory 1)', '(memory 1 65536 shared)'));
-  const assemble = (args: string[]) => {
-    const out = join(dir, 'out.wasm');
-    execFileSync('wat2wasm', [...args, '-o', out]);
-    return readFileSync(out).toString('base64');
+  const { assembleVariants } = (await import(pathToFileURL(join(repoRoot, 'scripts', 'simd-assemble.mjs')).href)) as {
+    assembleVariants(source: string): Record<'PLAIN' | 'SHARED' | 'PLAIN_FMA' | 'SHARED_FMA', string>;
   };
-  assert.equal(assemble([WAT]), PLAIN);
-  assert.equal(assemble(['--enable-threads', shared]), SHARED);
+  const built = assembleVariants(readFileSync(WAT, 'utf8'));
+  const message = 'simd.ts is out of date: run node scripts/simd-assemble.mjs';
+  assert.equal(built.PLAIN, PLAIN, message);
+  assert.equal(built.SHARED, SHARED, message);
+  assert.equal(built.PLAIN_FMA, PLAIN_FMA, message);
+  assert.equal(built.SHARED_FMA, SHARED_FMA, message);
+  assert.notEqual(PLAIN_FMA, PLAIN, 'the FMA form fuses the multiply-adds');
 });
 
 test('adam on the heap equals the formula in float64 within float32 rounding, tail included', async () => {

@@ -77,9 +77,10 @@ if (CHILD) {
     assert.equal(r.threads, 2, r.reason);
     assert.deepEqual(r.status, { requested: 2, started: true });
     assert.match(r.reason, /2 threads \(conv kernels split across 2\)/);
-    // Split across the threads: the first layer's dW (its forward stays on XNNPACK: 1 channel),
-    // again in each of the 3 Adam steps, and the second layer's forward, dx and dW.
-    assert.equal(r.splits, 1 + 3 + 3, 'our conv kernels ran half the batch on the helper thread');
+    // Split across the threads: the first layer's forward and dW, its 2×2 pool forward and
+    // gradient, forward and dW again in each of the 3 Adam steps, and the second layer's forward,
+    // dx and dW.
+    assert.equal(r.splits, 2 + 2 + 3 * 2 + 3, 'our conv and pool kernels ran half the batch on the helper thread');
     assert.ok(r.relativeError < 1e-4, `relative error ${r.relativeError}`);
   });
 

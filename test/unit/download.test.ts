@@ -1,11 +1,12 @@
 // The downloader against a local HTTP server that serves the bundled sample's real IDX files.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { downloadFile, downloadFiles, type DownloadProgress, type RemoteFile } from '../../src/node/data/download';
+import { DEFAULT_MIN_BYTES_PER_SECOND, downloadDeadlineMs, downloadFile, downloadFiles, minimumSpeed, type DownloadProgress, type RemoteFile } from '../../src/node/data/download';
 import { DataError, parseIdx, type IdxImages } from '../../src/node/data/idx';
 import { ensureSample } from '../helpers/datasets';
 import { startMirrorServer, type MirrorServer } from '../helpers/idx-server';
@@ -199,6 +200,49 @@ describe('downloadFiles', () => {
     await assert.rejects(download, { name: 'AbortError' });
     assert.equal(server.requests.length, 1);
     assert.deepEqual(cacheListing(), []);
+  });
+
+  test('a mirror that drips bytes (never silent long enough to stall) is given up at the file\'s deadline, naming the file and the mirror', async () => {
+    const drip = mirror({ [trainImages.name]: { body: body(trainImages.name), dripBytes: 2000, everyMs: 20 } });
+    const started = Date.now();
+    // 1 MB/s at least: the 1.3 MB file gets 0.2 s + 1.3 s; the drip (100 KB/s) would take 13 s.
+    const err = await rejectsDataError(
+      downloadFile(trainImages, { dir: cache, mirrors: [drip], stallTimeoutMs: 1000, minBytesPerSecond: 1_000_000, deadlineGraceMs: 200 }),
+      new RegExp(`^Could not download train-images-idx3-ubyte\\.gz from any mirror \\(${drip}train-images-idx3-ubyte\\.gz: too slow: \\d+ of ${trainImages.size} bytes after 1\\.\\d s, this file's deadline \\(at least 1000 KB/s on average\\)\\)\\.$`),
+    );
+    assert.ok(Date.now() - started < 5000, 'given up at the deadline, not when the drip ends');
+    assert.match(err.hint ?? '', /MNIST_DOWNLOAD_MIN_SPEED/);
+    assert.deepEqual(cacheListing(), []);
+  });
+
+  test('a dripping mirror is given up and the next one delivers; MNIST_DOWNLOAD_MIN_SPEED sets the speed', async () => {
+    const drip = mirror({ [trainImages.name]: { body: body(trainImages.name), dripBytes: 2000, everyMs: 20 } });
+    const warnings: string[] = [];
+    const env = { MNIST_DOWNLOAD_MIN_SPEED: '500' }; // KB/s: 2.6 s for the file plus 1 s; the drip would take 13 s
+    await downloadFile(trainImages, { dir: cache, mirrors: [drip, mirror()], deadlineGraceMs: 1000, env, onWarning: (w) => warnings.push(w) });
+    assert.match(warnings[0], /too slow: .* \(at least 500 KB\/s on average\)/);
+    assert.deepEqual(new Uint8Array(readFileSync(join(cache, trainImages.name))), body(trainImages.name));
+  });
+
+  test('the deadline scales with the file and can be turned off; a bad MNIST_DOWNLOAD_MIN_SPEED is named and the default used', () => {
+    assert.equal(downloadDeadlineMs(9_912_422, DEFAULT_MIN_BYTES_PER_SECOND), 30_000 + Math.ceil(9_912_422 / 20));
+    assert.ok(downloadDeadlineMs(4542, DEFAULT_MIN_BYTES_PER_SECOND)! < 31_000);
+    assert.equal(downloadDeadlineMs(9_912_422, 0), null);
+    assert.deepEqual(minimumSpeed({ env: { MNIST_DOWNLOAD_MIN_SPEED: '0' } }), { bytesPerSecond: 0 });
+    assert.deepEqual(minimumSpeed({ env: { MNIST_DOWNLOAD_MIN_SPEED: '5' } }), { bytesPerSecond: 5000 });
+    assert.deepEqual(minimumSpeed({ env: {} }), { bytesPerSecond: DEFAULT_MIN_BYTES_PER_SECOND });
+    const bad = minimumSpeed({ env: { MNIST_DOWNLOAD_MIN_SPEED: 'fast' } });
+    assert.equal(bad.bytesPerSecond, DEFAULT_MIN_BYTES_PER_SECOND);
+    assert.equal(bad.problem, 'MNIST_DOWNLOAD_MIN_SPEED="fast" is not a speed in KB/s (a number, 0 for no deadline); using 20 KB/s');
+    assert.deepEqual(minimumSpeed({ minBytesPerSecond: 7, env: { MNIST_DOWNLOAD_MIN_SPEED: '5' } }), { bytesPerSecond: 7 }, 'the option wins');
+  });
+
+  test('what a download killed mid-way left is removed at the next download; a live download\'s temp file is not', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(cache, `${trainImages.name}.tmp-${dead}`), body(trainImages.name).subarray(0, 1000));
+    writeFileSync(join(cache, `${trainImages.name}.tmp-${process.ppid}`), 'another download, still running');
+    await downloadFile(trainImages, { dir: cache, mirrors: [mirror()] });
+    assert.deepEqual(cacheListing(), [trainImages.name, `${trainImages.name}.tmp-${process.ppid}`].sort());
   });
 
   test('every mirror down: the offline message suggests data.dir and mnist-sample', async () => {

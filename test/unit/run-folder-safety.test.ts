@@ -112,17 +112,18 @@ describe('writers of run folder files (an audit of src/)', () => {
   const ALLOWED: Record<string, string> = {
     'src/node/runs/run-folder.ts': 'writeFileAtomic (temp + rename) and appendEvent (events.jsonl, append-only)',
     'src/trainer/model-io.ts': 'model/ written into model.tmp-<pid>/, then renamed',
-    'src/trainer/checkpoint.ts': 'checkpoints/epoch-N written into .tmp-epoch-N-<pid>/, then renamed',
+    'src/trainer/checkpoint.ts': 'checkpoints/epoch-N written into .tmp-epoch-N-<pid>/, fsynced, then renamed; older ones removed after',
     'src/node/runs/resume.ts': 'a newline appended to events.jsonl before a resumed run appends',
     'src/node/runs/report-files.ts': 'report SVGs in a new images folder no reader lists until the .md (written atomically) exists',
     'src/node/runs/run-lock.ts': 'the lock: a temp file linked or renamed into place',
-    'src/node/runs/safe-read.ts': 'none: openSync with O_RDONLY, to read run files without following links',
     'src/trainer/kernels/threads.ts': 'scripts for wasm worker threads in a fresh temp folder',
     'src/host/config-editing/create-config.ts': "mnist.config.json through VS Code's file system, after asking",
     'src/host/panels/dashboard-tools.ts': 'exported charts, to a file the user picked',
     'src/host/panels/inside-panel.ts': 'Look Inside Model images and layer outputs, to a file the user picked',
+    'src/node/files/durable.ts': 'writeFileDurable: write + fsync, for the temp files the writers above rename into place',
+    'src/node/files/regular-file.ts': 'opens read-only (O_NOFOLLOW), to read run and model files with a size cap',
   };
-  const WRITES = /\b(writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|openSync)\(|fs\.writeFile\(/;
+  const WRITES = /\b(writeFileSync|appendFileSync|writeFile|writeFileDurable|appendFile|createWriteStream|openSync)\(|fs\.writeFile\(/;
 
   function sources(dir: string): string[] {
     return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));

@@ -292,6 +292,7 @@ export function formatTooltip(params: TooltipParam | TooltipParam[]): string {
   return [...groups].map(([where, rows]) => `<div class="mnist-tt-head">${escapeHtml(where)}</div>${rows.join('')}`).join('');
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Any value, as text safe inside tooltip HTML: a run's files (events.jsonl) may hold anything, strings and numbers alike. */
+export function escapeHtml(s: unknown): string {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -19,7 +19,7 @@ export type ConfusionMode = 'counts' | 'rates';
 const axisStyle = (theme: ChartTheme) => sharedAxisStyle(theme, { ticks: false });
 
 function names(classNames: readonly string[], n: number): string[] {
-  return Array.from({ length: n }, (_, c) => classNames[c] ?? String(c));
+  return Array.from({ length: n }, (_, c) => String(classNames[c] ?? c));
 }
 
 function tooltip(theme: ChartTheme, formatter: (p: { value?: unknown; seriesId?: string; dataIndex?: number }) => string): TooltipComponentOption {
@@ -86,8 +86,8 @@ export function confusionChartOption(
       const what = t === pred ? 'right' : `predicted ${escapeHtml(labels[pred])}`;
       return (
         `<div class="mnist-tt-head">true ${escapeHtml(labels[t])}, ${what}</div>` +
-        `<div class="mnist-tt-row"><span class="mnist-tt-value">${count}</span>` +
-        `<span class="mnist-tt-name">of ${total} (${(total ? (100 * count) / total : 0).toFixed(1)}%)</span></div>`
+        `<div class="mnist-tt-row"><span class="mnist-tt-value">${escapeHtml(count)}</span>` +
+        `<span class="mnist-tt-name">of ${escapeHtml(total)} (${(total ? (100 * count) / total : 0).toFixed(1)}%)</span></div>`
       );
     }),
     xAxis: {
@@ -178,7 +178,7 @@ export function perClassChartOption(ev: Evaluation, theme: ChartTheme, className
       return (
         `<div class="mnist-tt-head">class ${escapeHtml(labels[c])}</div>` +
         `<div class="mnist-tt-row"><span class="mnist-tt-value">${(acc[c] * 100).toFixed(2)}%</span>` +
-        `<span class="mnist-tt-name">${row[c] ?? 0} of ${total} right</span></div>`
+        `<span class="mnist-tt-name">${escapeHtml(row[c] ?? 0)} of ${escapeHtml(total)} right</span></div>`
       );
     }),
     xAxis: { type: 'category', data: labels, ...axisStyle(theme) },
@@ -243,7 +243,7 @@ export function classCountsChartOption(d: DatasetInfo, theme: ChartTheme): Insig
             .map(
               (s) =>
                 `<div class="mnist-tt-row"><span class="mnist-tt-key mnist-tt-${s.id}"></span>` +
-                `<span class="mnist-tt-name">${s.id}</span><span class="mnist-tt-value">${s.data[c] ?? 0}</span></div>`,
+                `<span class="mnist-tt-name">${s.id}</span><span class="mnist-tt-value">${escapeHtml(s.data[c] ?? 0)}</span></div>`,
             )
             .join('')
         );

@@ -12,6 +12,7 @@ import { formatIssue, parseConfigText, validateConfigText } from '../../shared/v
 import { FASHION_SYSTEM_DIR, findIdxFiles, loadDataset } from '../../node/data/datasets';
 import { readSettings } from '../settings';
 import { SinglePanel } from './webview-panel';
+import { postToWebview } from './post';
 
 /** Where the preview's config is, and what it says; `problem` when it cannot be read. */
 export type PreviewConfig = { file: string | null; config: MnistConfig } | { problem: string; file: string };
@@ -43,6 +44,19 @@ export function readPreviewConfig(file: string | null): PreviewConfig {
 function resolveDataDir(config: MnistConfig, file: string): MnistConfig {
   if (config.data.dir !== null) config.data.dir = path.resolve(path.dirname(file), config.data.dir);
   return config;
+}
+
+/** What the preview says when Restricted Mode keeps it from reading the config's data.dir. */
+export const RESTRICTED_DATA_DIR_NOTE =
+  "Restricted Mode: the config's data.dir is not read until you trust this workspace (its files would be decoded here), so these are other digits.";
+
+/**
+ * In Restricted Mode the workspace's data.dir (any path the config names) is not decoded in the
+ * extension host: the preview falls back to the download cache or the bundled sample, and says so.
+ */
+export function restrictToTrust(config: MnistConfig, trusted: boolean): { config: MnistConfig; note?: string } {
+  if (trusted || config.data.dir === null) return { config };
+  return { config: { ...config, data: { ...config.data, dir: null } }, note: RESTRICTED_DATA_DIR_NOTE };
 }
 
 async function complete(dir: string): Promise<boolean> {
@@ -116,7 +130,7 @@ export class AugmentPreviewPanel implements vscode.Disposable {
       column: vscode.ViewColumn.Active,
       accept: isFromAugmentView,
       // Its one message is `ready`: hidden and shown again, the webview starts over and asks.
-      onMessage: (_ready, webview) => this.message && void webview.postMessage(this.message),
+      onMessage: (_ready, webview) => this.message && postToWebview(webview, this.message),
       view: 'augmentation preview',
     }, log);
   }
@@ -131,15 +145,17 @@ export class AugmentPreviewPanel implements vscode.Disposable {
     }
     const folder = vscode.workspace.workspaceFolders?.[0];
     const cacheDir = folder ? readSettings(folder, this.context.globalStorageUri).dataCacheFolder : this.context.globalStorageUri.fsPath;
+    const allowed = restrictToTrust(read.config, vscode.workspace.isTrusted);
     let preview: AugmentPreview;
     try {
-      preview = await previewFor(read.config, { sampleDir: this.context.asAbsolutePath(path.join('dist', 'data', 'mnist-sample')), cacheDir });
+      preview = await previewFor(allowed.config, { sampleDir: this.context.asAbsolutePath(path.join('dist', 'data', 'mnist-sample')), cacheDir });
     } catch (err) {
       this.log.error(`Augmentation preview: ${(err as Error).stack ?? err}`);
       void vscode.window.showErrorMessage(`MNIST: cannot preview augmentation: ${(err as Error).message}`);
       return undefined;
     }
     if (!file) preview.notes.unshift('There is no mnist.config.json in this workspace: the defaults are shown.');
+    if (allowed.note) preview.notes.unshift(allowed.note);
     const message: AugmentPreviewMessage = { type: 'augmentPreview', preview, configFile: file ? vscode.workspace.asRelativePath(file) : null };
     this.message = message;
     this.panel.open('Augmentation Preview');

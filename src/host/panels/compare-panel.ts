@@ -6,6 +6,7 @@ import { type CompareDataMessage, type FromCompareView, isFromCompareView } from
 import type { RunRecord } from '../../shared/run-record';
 import { describeMessage } from './webview-messages';
 import { SinglePanel, type Warn } from './webview-panel';
+import { postToWebview } from './post';
 
 export class ComparePanel implements vscode.Disposable {
   static readonly viewType = 'mnist.comparePanel';
@@ -46,7 +47,7 @@ export class ComparePanel implements vscode.Disposable {
 
   private onMessage(msg: FromCompareView, webview: vscode.Webview, warn: Warn): void {
     if (msg.type === 'ready') {
-      void webview.postMessage(ComparePanel.message(this.runs));
+      postToWebview(webview, ComparePanel.message(this.runs));
       return;
     }
     // Only a run this panel shows: the id is looked up, never joined into a path.

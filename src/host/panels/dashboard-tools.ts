@@ -14,14 +14,19 @@ export interface ToolRun {
 
 const NO_MODEL_LIVE = 'The model is saved when training ends; draw again then.';
 const NO_MODEL = 'This run has no saved model to ask: it ended before saving one.';
+/** A run's saved model comes from the workspace: it is not loaded until the workspace is trusted. */
+export const RESTRICTED_PREDICT = "Restricted Mode: the run's saved model is not loaded until you trust this workspace (Manage Workspace Trust), so it cannot be asked about a drawn digit yet.";
 
 export class DashboardTools implements vscode.Disposable {
   private readonly predictor: PredictorClient;
   private run: ToolRun | undefined;
   private viewsOpen = 0;
 
+  private readonly trustGranted: vscode.Disposable;
+
   constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
     this.predictor = new PredictorClient(vscode.Uri.joinPath(extensionUri, 'dist', 'predictor.js').fsPath, (level, message) => log[level](message));
+    this.trustGranted = vscode.workspace.onDidGrantWorkspaceTrust(() => this.warm());
   }
 
   /** The dashboard shows another run. */
@@ -43,6 +48,7 @@ export class DashboardTools implements vscode.Disposable {
   }
 
   async predict(req: PredictRequest): Promise<PredictionMessage> {
+    if (!vscode.workspace.isTrusted) return { type: 'prediction', id: req.id, probabilities: [], error: RESTRICTED_PREDICT };
     const dir = this.modelDir();
     if (!dir) return { type: 'prediction', id: req.id, probabilities: [], error: this.run?.info.live && !this.ended() ? NO_MODEL_LIVE : NO_MODEL };
     const result = await this.predictor.predict(dir, req.pixels);
@@ -69,12 +75,14 @@ export class DashboardTools implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.trustGranted.dispose();
     this.predictor.dispose();
   }
 
   /** With a dashboard open: the process runs, and has the shown run's model loaded once it is saved. */
   private warm(reload = false): void {
-    if (this.viewsOpen === 0 || !this.run) return;
+    // In Restricted Mode no predictor starts: it would load a model the workspace supplied.
+    if (this.viewsOpen === 0 || !this.run || !vscode.workspace.isTrusted) return;
     const dir = this.modelDir();
     if (dir) this.predictor.warm(dir, reload);
     else this.predictor.start();

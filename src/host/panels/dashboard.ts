@@ -6,6 +6,7 @@ import { type FromWebview, type RunInfo, type ToWebview, type TrainerEvent, isFr
 import { DashboardTools } from './dashboard-tools';
 import type { TrainingSession } from '../session/training-session';
 import { loadPage, openWebviewPanel, receiveMessages } from './webview-panel';
+import { postToWebview } from './post';
 
 export interface ShownRun {
   info: RunInfo;
@@ -105,7 +106,7 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
         this.actions.lookInside?.(this.shown?.dir);
         break;
       case 'predict':
-        void this.tools.predict(msg).then((answer) => webview.postMessage(answer));
+        void this.tools.predict(msg).then((answer) => postToWebview(webview, answer), (err: unknown) => this.log.warn(`Prediction failed: ${String(err)}`));
         break;
       case 'export':
         void this.tools.export(msg);
@@ -114,14 +115,14 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   private replay(webview: vscode.Webview): void {
-    const send = (m: ToWebview) => void webview.postMessage(m);
+    const send = (m: ToWebview) => postToWebview(webview, m);
     send({ type: 'session', state: this.session.state });
     send({ type: 'showRun', run: this.shown?.info ?? null });
     if (this.shown) send({ type: 'events', runId: this.shown.info.id, events: this.shown.events });
   }
 
   private post(m: ToWebview): void {
-    for (const w of this.webviews) void w.postMessage(m);
+    for (const w of this.webviews) postToWebview(w, m);
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { makeNonce, renderWebviewHtml } from './webview-html';
 import { LogLimiter, handleWebviewMessage } from './webview-messages';
+import { postToWebview } from './post';
 
 /** A webview's page: the bundle's base name in dist/ (`compare` → compare.js and compare.css) and the page title. */
 export interface WebviewPage {
@@ -107,7 +108,7 @@ export class SinglePanel<T> implements vscode.Disposable {
   }
 
   post(message: unknown): void {
-    if (this.panel) void this.panel.webview.postMessage(message);
+    if (this.panel) postToWebview(this.panel.webview, message);
   }
 
   dispose(): void {

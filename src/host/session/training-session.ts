@@ -13,8 +13,9 @@ import { readRunConfig } from '../../node/runs/run-folder';
 import { type RunsLock, RunsFolderBusy } from '../../node/runs/run-lock';
 import { nativeBackendDir } from '../native-backend';
 import { runInfo } from '../../node/runs/run-listing';
-import { type Settings, SettingError, readSettings } from '../settings';
+import { type Settings, SettingError, readSettings, trainerEnvironment } from '../settings';
 import { trusted } from '../trust';
+import { configSetsBackend } from '../../shared/config-backend';
 import { reportConfigErrors, showProgress } from './session-notifications';
 
 export type SessionState = 'idle' | 'training' | 'stopping';
@@ -117,7 +118,7 @@ export class TrainingSession implements vscode.Disposable {
     if (!settings) return false;
     // A relative data.dir is relative to the config file; the backend setting applies when the config is silent.
     if (config.data.dir !== null) config.data.dir = path.resolve(path.dirname(configUri.fsPath), config.data.dir);
-    if (!/"backend"\s*:/.test(text)) config.backend = settings.defaultBackend;
+    if (!configSetsBackend(text)) config.backend = settings.defaultBackend;
     return this.launch(config, settings) !== undefined;
   }
 
@@ -218,6 +219,7 @@ export class TrainingSession implements vscode.Disposable {
           ...(options.meta ? { meta: options.meta } : {}),
           ...(options.heldLock ? { heldLock: options.heldLock } : {}),
           silenceTimeoutMs: settings.trainerTimeoutMs,
+          env: trainerEnvironment(),
         },
         (event) => {
           if (run) this.onTrainerEvent(run, event);

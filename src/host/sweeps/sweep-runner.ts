@@ -10,6 +10,7 @@ import type { RunsLock } from '../../node/runs/run-lock';
 import type { RunHistoryContext } from '../runs/run-commands';
 import { type Settings, readSettings } from '../settings';
 import { trusted } from '../trust';
+import { configSetsBackend } from '../../shared/config-backend';
 
 export interface SweepRunResult {
   id: string;
@@ -75,7 +76,7 @@ export class SweepRunner implements vscode.Disposable {
       void vscode.window.showErrorMessage(`MNIST: the sweep cannot start: ${(err as Error).message}`);
       return undefined;
     }
-    const backendInText = /"backend"\s*:/.test(text);
+    const backendInText = configSetsBackend(text);
     for (const run of plan.runs) {
       // As for Train: a relative data.dir is relative to the config file; the setting's backend when none is given.
       if (run.config.data.dir !== null) run.config.data.dir = path.resolve(path.dirname(configUri.fsPath), run.config.data.dir);

@@ -1,7 +1,8 @@
 // Where a run's digits come from: a data.dir folder, the bundled sample, Debian's Fashion-MNIST or the download cache.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataError, checkSameCount, parseIdx, type IdxImages, type IdxLabels } from './idx';
+import { DataError, MAX_IDX_ITEMS, checkSameCount, parseIdx, type IdxImages, type IdxLabels } from './idx';
 import {
   DEFAULT_MIRRORS,
   FASHION_MNIST_FILES,
@@ -172,10 +173,26 @@ async function readFiles(files: Record<IdxRole, string>): Promise<DatasetArrays>
   };
 }
 
+/** The largest raw IDX file: MAX_IDX_ITEMS images of 28×28 and the header. */
+const MAX_IDX_FILE_BYTES = 16 + MAX_IDX_ITEMS * 28 * 28;
+
+/** A regular file only (data.dir may hold symlinks to real files, but not to /dev/zero or a FIFO), of at most MAX_IDX_FILE_BYTES. */
 async function readBytes(file: string): Promise<Uint8Array> {
   try {
-    return await readFile(file);
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
+    const handle = await open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new DataError(`${file}: is not a regular file`, file, 'Point data.dir at a folder holding the IDX files themselves.');
+      if (info.size > MAX_IDX_FILE_BYTES) {
+        throw new DataError(`${file}: is ${fmt(info.size)} bytes, more than any MNIST-like IDX file (at most ${fmt(MAX_IDX_FILE_BYTES)})`, file, 'Point data.dir at a folder holding the MNIST or Fashion-MNIST IDX files.');
+      }
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof DataError) throw err;
     if (denied(err)) throw new DataError(`${file}: cannot be read: permission denied (${codeOf(err)})`, file, 'Give your user read access to the file (chmod u+r), or point data.dir at another folder.');
     throw new DataError(`${file}: cannot be read (${codeOf(err)})`, file, 'Check that the file exists and is readable.');
   }

@@ -4,6 +4,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from './idx';
+import { fsyncDir } from '../files/durable';
+import { removeStaleTemps } from '../files/stale-temps';
+import { type ProxyEnv, ProxyConfigError, getThroughProxy } from './proxy';
 
 /** A file the downloader fetches, and what it must be. */
 export interface RemoteFile {
@@ -33,7 +36,48 @@ export interface DownloadOptions {
   progressIntervalMs?: number;
   /** A transfer that receives nothing for this long is given up. */
   stallTimeoutMs?: number;
+  /**
+   * The slowest average speed a transfer may have, in bytes/s: each file gets a deadline of
+   * deadlineGraceMs + its size at this speed, so a mirror that drips bytes (which keeps the stall
+   * timer quiet) is given up too. 0: no deadline. Default: MNIST_DOWNLOAD_MIN_SPEED (KB/s) from the
+   * environment, else DEFAULT_MIN_BYTES_PER_SECOND.
+   */
+  minBytesPerSecond?: number;
+  /** Added to every file's deadline: connecting, a slow first byte. */
+  deadlineGraceMs?: number;
+  /** Where the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and MNIST_DOWNLOAD_MIN_SPEED are read; process.env by default. */
+  env?: DownloadEnv;
+  /** Extra certificate authorities for https mirrors reached through a proxy (tests). */
+  ca?: string | Buffer;
 }
+
+export type DownloadEnv = ProxyEnv & { MNIST_DOWNLOAD_MIN_SPEED?: string };
+
+/** 20 KB/s: the 9.9 MB training images then have 8.8 minutes (with the grace); slower on average is a mirror stuck dripping. */
+export const DEFAULT_MIN_BYTES_PER_SECOND = 20_000;
+export const DEFAULT_DEADLINE_GRACE_MS = 30_000;
+
+/** The slowest average speed allowed, from the option, the environment or the default; `problem` for an unusable variable. */
+export function minimumSpeed(opts: Pick<DownloadOptions, 'minBytesPerSecond' | 'env'>): { bytesPerSecond: number; problem?: string } {
+  if (opts.minBytesPerSecond !== undefined) return { bytesPerSecond: Math.max(0, opts.minBytesPerSecond) };
+  const raw = (opts.env ?? (process.env as DownloadEnv)).MNIST_DOWNLOAD_MIN_SPEED?.trim();
+  if (!raw) return { bytesPerSecond: DEFAULT_MIN_BYTES_PER_SECOND };
+  const kb = Number(raw);
+  if (!Number.isFinite(kb) || kb < 0) {
+    return {
+      bytesPerSecond: DEFAULT_MIN_BYTES_PER_SECOND,
+      problem: `MNIST_DOWNLOAD_MIN_SPEED="${raw}" is not a speed in KB/s (a number, 0 for no deadline); using ${DEFAULT_MIN_BYTES_PER_SECOND / 1000} KB/s`,
+    };
+  }
+  return { bytesPerSecond: kb * 1000 };
+}
+
+/** The most time a file may take, or null for none. */
+export function downloadDeadlineMs(size: number, bytesPerSecond: number, graceMs = DEFAULT_DEADLINE_GRACE_MS): number | null {
+  return bytesPerSecond > 0 ? Math.ceil(graceMs + (size / bytesPerSecond) * 1000) : null;
+}
+
+const SLOW_HINT = 'On a slow connection, allow more time with MNIST_DOWNLOAD_MIN_SPEED (the slowest average in KB/s, 0 for no deadline), or use data.dir.';
 
 // The official files (LeCun et al.), as torchvision and TensorFlow check them.
 export const MNIST_FILES: readonly RemoteFile[] = [
@@ -87,21 +131,31 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
   } catch (err) {
     throw cacheWriteError(err, file, opts.dir) ?? err;
   }
+  // What a download killed mid-way left (its process is gone) is removed, not left to fill the disk.
+  removeStaleTemps(opts.dir, (name) => name === file.name);
 
   if (opts.mirrors.length === 0) {
     throw new DataError(`Could not download ${file.name}: no mirror is configured.`, file.name, OFFLINE_HINT);
   }
+  const speed = minimumSpeed(opts);
+  if (speed.problem) opts.onWarning?.(speed.problem);
+  const deadlineMs = downloadDeadlineMs(file.size, speed.bytesPerSecond, opts.deadlineGraceMs);
   let lastReason = '';
+  let lastTooSlow = false;
   for (const base of opts.mirrors) {
     const url = mirrorUrl(base, file.name);
     try {
-      await fetchVerified(file, url, dest, opts);
+      await fetchVerified(file, url, dest, opts, deadlineMs, speed.bytesPerSecond);
       return dest;
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      // Another mirror cannot help a full or read-only disk.
+      // Another mirror cannot help a full or read-only disk, or a proxy variable that makes no sense.
       if (err instanceof DataError) throw err;
+      if (err instanceof ProxyConfigError) {
+        throw new DataError(`Could not download ${file.name}: ${err.message}.`, file.name, 'Fix the proxy variable (or VS Code\'s http.proxy setting), or unset it to connect directly.');
+      }
       lastReason = `${url}: ${reasonOf(err)}`;
+      lastTooSlow = err instanceof TooSlow;
       opts.onWarning?.(`${file.name}: ${lastReason}`);
     }
   }
@@ -109,7 +163,7 @@ export async function downloadFile(file: RemoteFile, opts: DownloadOptions): Pro
   throw new DataError(
     `Could not download ${file.name} from any mirror (${tried}${lastReason}).`,
     file.name,
-    OFFLINE_HINT,
+    lastTooSlow ? SLOW_HINT : OFFLINE_HINT,
   );
 }
 
@@ -132,13 +186,24 @@ export function mirrorUrl(base: string, name: string): string {
 
 /** Something the mirror did wrong; the next mirror may do better. */
 class MirrorError extends Error {}
+/** The transfer went on past its deadline. */
+class TooSlow extends MirrorError {}
 
-async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: DownloadOptions): Promise<void> {
+async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: DownloadOptions, deadlineMs: number | null, bytesPerSecond: number): Promise<void> {
   const tmp = `${dest}.tmp-${process.pid}`;
   const stall = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stall.signal]) : stall.signal;
+  const deadline = new AbortController();
+  const signal = AbortSignal.any([stall.signal, deadline.signal, ...(opts.signal ? [opts.signal] : [])]);
   const stallMs = opts.stallTimeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  let received = 0;
+  const deadlineTimer =
+    deadlineMs === null
+      ? undefined
+      : setTimeout(() => {
+          const kb = `${Math.round(bytesPerSecond / 100) / 10} KB/s`;
+          deadline.abort(new TooSlow(`too slow: ${received} of ${file.size} bytes after ${seconds(deadlineMs)}, this file's deadline (at least ${kb} on average)`));
+        }, deadlineMs);
   const armStallTimer = () => {
     clearTimeout(timer);
     timer = setTimeout(() => stall.abort(new MirrorError(`no data for ${stallMs / 1000} s`)), stallMs);
@@ -149,11 +214,10 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
   } catch (err) {
     throw cacheWriteError(err, file, opts.dir) ?? err;
   }
-  let received = 0;
   try {
     armStallTimer();
     // identity: the .gz bytes as stored, so the MD5 matches; fetch would otherwise gunzip them.
-    const res = await fetch(url, { signal, headers: { 'accept-encoding': 'identity' } });
+    const res = await getThroughProxy(url, { signal, headers: { 'accept-encoding': 'identity' }, env: opts.env, ca: opts.ca });
     if (!res.ok || !res.body) throw new MirrorError(`HTTP ${res.status} ${res.statusText}`.trim());
     const header = Number(res.headers.get('content-length'));
     const total = res.headers.has('content-length') && Number.isFinite(header) ? header : null;
@@ -177,22 +241,30 @@ async function fetchVerified(file: RemoteFile, url: string, dest: string, opts: 
     }
     const md5 = hash.digest('hex');
     if (md5 !== file.md5) throw new MirrorError(`checksum mismatch: md5 ${md5}, expected ${file.md5}`);
+    await handle.sync(); // on the disk before it takes its name: a power cut never leaves a short file named as the real one
     await handle.close();
     await rename(tmp, dest);
+    fsyncDir(opts.dir);
   } catch (err) {
     await handle.close().catch(() => undefined);
     await rm(tmp, { force: true });
     const local = cacheWriteError(err, file, opts.dir);
     if (local) throw local;
     if (stall.signal.aborted) throw stall.signal.reason;
-    if (err instanceof MirrorError || opts.signal?.aborted) throw err;
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+    if (err instanceof MirrorError || err instanceof ProxyConfigError || opts.signal?.aborted) throw err;
     // fetch reports a cut connection as "terminated"/"fetch failed" with the socket error as cause.
     throw new MirrorError(
       received > 0 ? `the transfer was interrupted after ${received} of ${file.size} bytes: ${reasonOf(err)}` : reasonOf(err),
     );
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadlineTimer);
   }
+}
+
+function seconds(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 6000) / 10} min` : `${Math.round(ms / 100) / 10} s`;
 }
 
 /** The cache folder's own problems (a full disk, no permission), as a DataError; null for anything else. */

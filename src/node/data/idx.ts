@@ -1,5 +1,5 @@
 // The IDX format of the MNIST files (http://yann.lecun.com/exdb/mnist/), gzip or raw.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 
 /** A problem with the data, in words a user can act on. `file` is the file or folder at fault. */
 export class DataError extends Error {
@@ -124,11 +124,66 @@ export function encodeIdx(file: IdxFile, { gzip = true }: { gzip?: boolean } = {
   return gzip ? new Uint8Array(gzipSync(out, { level: 9 })) : out;
 }
 
-function gunzip(buf: Uint8Array, fileName: string): Uint8Array {
+/**
+ * The most items an IDX file may declare: EMNIST, the largest MNIST-like set, has 814,255 images.
+ * Larger counts are refused before anything is decompressed: 1,000,000 images are 784 MB.
+ */
+export const MAX_IDX_ITEMS = 1_000_000;
+
+/** The compressed bytes read for the header: deflate unpacks at most 1032:1, so 1 KB gives at most about 1 MB. */
+const PREFIX_BYTES = 1024;
+const PREFIX_OUTPUT_CAP = 2 << 20;
+
+/**
+ * How many bytes the data decompresses to, from its IDX header (read from the first bytes
+ * only), so gunzip stops there: a gzip bomb or a header that lies cannot fill the memory.
+ */
+function declaredSize(buf: Uint8Array, fileName: string): number | null {
+  let head: Buffer;
   try {
-    const out = gunzipSync(buf);
+    // Z_SYNC_FLUSH: what the first compressed bytes give, without needing the rest.
+    head = gunzipSync(buf.subarray(0, PREFIX_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: PREFIX_OUTPUT_CAP }).subarray(0, 16);
+  } catch {
+    return null; // not gzip, or damaged from the start: the full gunzip says why
+  }
+  if (head.length < 8) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const magic = view.getUint32(0);
+  const count = view.getUint32(4);
+  const images = magic === IMAGES_MAGIC && head.length >= 16;
+  if (magic !== IMAGES_MAGIC && magic !== LABELS_MAGIC) return null; // wrongMagic explains it after a capped gunzip
+  if (count > MAX_IDX_ITEMS) {
+    throw new DataError(`${fileName}: its header declares ${fmt(count)} ${images ? 'images' : 'labels'}, more than the ${fmt(MAX_IDX_ITEMS)} supported`, fileName, GOOD_FILES_HINT);
+  }
+  if (!images) return 8 + count;
+  // Other image sizes are refused after the header: their declared size is not worth decompressing.
+  return view.getUint32(8) === IMAGE_SIDE && view.getUint32(12) === IMAGE_SIDE ? 16 + count * IMAGE_SIDE * IMAGE_SIDE : null;
+}
+
+/** Bytes that are surely enough for a header and a message about a file that is not IDX. */
+const UNKNOWN_FORMAT_CAP = 1 << 16;
+
+function gunzip(buf: Uint8Array, fileName: string): Uint8Array {
+  const size = declaredSize(buf, fileName);
+  const cap = size ?? UNKNOWN_FORMAT_CAP;
+  try {
+    const out = gunzipSync(buf, { maxOutputLength: Math.max(cap, 16) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      if (size === null) {
+        try {
+          return partialGunzip(buf, cap);
+        } catch {
+          throw new DataError(`${fileName}: not valid gzip data, or not an IDX file`, fileName, GOOD_FILES_HINT);
+        }
+      }
+      throw new DataError(
+        `${fileName}: decompresses to more than the ${fmt(size)} bytes its header promises (a damaged file, or one made to fill the memory); it was not unpacked further`,
+        fileName,
+        GOOD_FILES_HINT,
+      );
+    }
     const why = err instanceof Error ? err.message : String(err);
     const cut = /unexpected end of file/i.test(why);
     throw new DataError(
@@ -139,6 +194,12 @@ function gunzip(buf: Uint8Array, fileName: string): Uint8Array {
       GOOD_FILES_HINT,
     );
   }
+}
+
+/** The first bytes of gzip data that is not MNIST's IDX, enough for the error that names what it is. */
+function partialGunzip(buf: Uint8Array, cap: number): Uint8Array {
+  const out = gunzipSync(buf.subarray(0, PREFIX_BYTES), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: PREFIX_OUTPUT_CAP });
+  return new Uint8Array(out.buffer, out.byteOffset, Math.min(out.byteLength, cap));
 }
 
 function body(raw: Uint8Array, offset: number, count: number, what: IdxKind, fileName: string, itemBytes = 1): Uint8Array {

@@ -3,6 +3,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { DoneEvent, StartCommand, TrainerCommand, TrainerEvent } from '../../shared/protocol';
 import { finishAbandonedRun } from '../runs/run-folder';
+import { trainerExecArgv } from './wasm-features';
 
 export interface TrainerExit {
   /** The run's final event: the trainer's own, or one written for it if it died. */
@@ -28,6 +29,8 @@ export interface TrainerProcessOptions {
    * failed. Batches, downloads and evaluation all report well within a minute; off when omitted or 0.
    */
   silenceTimeoutMs?: number;
+  /** The trainer's environment (process.env when omitted): e.g. VS Code's http.proxy as HTTPS_PROXY. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Forks dist/trainer.js, sends `start`, and relays its events; a trainer that dies is reported as a failed run. */
@@ -56,9 +59,10 @@ export class TrainerProcess {
     try {
       child = fork(trainerPath, [], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        execArgv: options.execArgv ?? [],
+        execArgv: [...(options.execArgv ?? []), ...trainerExecArgv(options.execPath)],
         ...(options.execPath ? { execPath: options.execPath } : {}),
         serialization: 'json',
+        ...(options.env ? { env: options.env } : {}),
       });
     } catch (err) {
       this.child = undefined;

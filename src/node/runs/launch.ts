@@ -30,6 +30,8 @@ export interface LaunchRequest {
   execArgv?: string[];
   /** For tests: the node binary to fork with. */
   execPath?: string;
+  /** The trainer's environment (process.env when omitted): VS Code's http.proxy as HTTPS_PROXY. */
+  env?: NodeJS.ProcessEnv;
   /**
    * A lock the caller already holds for several runs (a sweep): used, never released here.
    * Without one, the run takes the runs folder's lock and releases it when its trainer has gone.
@@ -98,6 +100,7 @@ export function launchRun(request: LaunchRequest, onEvent: (event: TrainerEvent)
         ...(request.silenceTimeoutMs ? { silenceTimeoutMs: request.silenceTimeoutMs } : {}),
         ...(request.execArgv ? { execArgv: request.execArgv } : {}),
         ...(request.execPath ? { execPath: request.execPath } : {}),
+        ...(request.env ? { env: request.env } : {}),
       },
     );
     trainer.onEvent(onEvent);

@@ -4,12 +4,13 @@
 // <runDir>/checkpoints/epoch-<N>/ holds state.json and weights.bin after epoch N. Each is written
 // into a temporary folder and renamed into place, so a folder named epoch-N is always whole; the
 // older ones are removed after the rename.
-import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MnistConfig, Monitor } from '../../shared/config';
 import type { EpochEvent, TrainerEvent } from '../../shared/protocol';
 import { summarizeRun } from '../../shared/summary';
 import { RUN_FILES, readEvents } from './run-folder';
+import { readRegularText } from '../files/regular-file';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const BEST_MODEL_DIR = 'model-best';
@@ -63,13 +64,24 @@ export function latestCheckpoint(runDir: string): { dir: string; state: Checkpoi
   for (const epoch of epochs) {
     const dir = join(root, `epoch-${epoch}`);
     try {
-      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState;
-      if (state.version === 1 && state.epoch === epoch && existsSync(join(dir, 'weights.bin'))) return { dir, state };
+      const state = JSON.parse(readRegularText(join(dir, 'state.json'), MAX_STATE_BYTES)) as CheckpointState;
+      if (state.version === 1 && state.epoch === epoch && weightsWhole(join(dir, 'weights.bin'), state)) return { dir, state };
     } catch {
       // unreadable: try the one before
     }
   }
   return null;
+}
+
+/** state.json holds the weight specs and one line per epoch: kilobytes. */
+const MAX_STATE_BYTES = 16 * 1024 * 1024;
+
+/** weights.bin is a regular file exactly as long as the tensors state.json places in it (a torn or planted one is not). */
+function weightsWhole(file: string, state: CheckpointState): boolean {
+  const specs = [...state.model, ...(state.optimizer?.weights ?? []), ...(state.bestWeights ?? []), ...(state.fitOrder ? [state.fitOrder] : [])];
+  const end = specs.reduce((max, s) => Math.max(max, s.offset + s.shape.reduce((a, b) => a * b, 1) * 4), 0);
+  const info = lstatSync(file);
+  return info.isFile() && info.size === end;
 }
 
 /** Removes every checkpoint folder but `keep` (and leftovers of interrupted writes). */

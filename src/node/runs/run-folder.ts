@@ -1,7 +1,8 @@
 // A run folder: config.json, events.jsonl, model/, summary.json. Node only, no tensors, so the
 // CLI and the extension host can read and repair runs without loading tfjs.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fsyncDir, writeFileDurable } from '../files/durable';
 import { type MnistConfig, presetOf } from '../../shared/config';
 import type { RunSummary, TrainerEvent } from '../../shared/protocol';
 import { isTrainerEvent } from '../../shared/protocol/event-guard';
@@ -52,8 +53,9 @@ export function fileSystemProblem(err: unknown): string {
 export function writeFileAtomic(path: string, data: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, data);
+    writeFileDurable(tmp, data); // on the disk before it takes the name: a power cut keeps the old or the new file
     renameSync(tmp, path);
+    fsyncDir(dirname(path));
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err instanceof RunFolderWriteError ? err : new RunFolderWriteError(path, err);

@@ -103,7 +103,7 @@ export function listRunRecords(root: string, opts: { liveDirs?: ReadonlySet<stri
     try {
       const st = lstatSync(dir);
       if (st.isSymbolicLink()) {
-        runs.push(damagedRunRecord(dir, name, 'the run folder is a symbolic link; it is not followed', st.mtimeMs));
+        runs.push(damagedRunRecord(dir, name, 'the run folder is a symbolic link, which is not followed', st.mtimeMs));
         continue;
       }
       if (!st.isDirectory()) continue;

@@ -13,6 +13,7 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: object; module: object }>;
+  validate(bytes: Uint8Array): boolean;
 }
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 

@@ -15,15 +15,18 @@ const MAX_ARGS = 32;
 // Plain JS for the worker (eval: true), so no file has to sit next to the bundle.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { memory, bytes, control, names } = workerData;
-const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+const { memory, modules, control, names } = workerData;
+const forms = {};
+for (const [form, bytes] of Object.entries(modules)) forms[form] = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+// names[i] is "form:kernel", e.g. "fma:conv4x8"
+const table = names.map((key) => { const [form, name] = key.split(':'); return forms[form][name]; });
 const c = new Int32Array(control);
 parentPort.postMessage('ready');
 for (;;) {
   let s;
   while ((s = Atomics.load(c, 0)) !== ${POSTED}) Atomics.wait(c, 0, s);
   try {
-    kernels[names[c[1]]](...c.subarray(3, 3 + c[2]));
+    table[c[1]](...c.subarray(3, 3 + c[2]));
     Atomics.store(c, 0, ${DONE});
   } catch (err) {
     Atomics.store(c, 0, ${FAILED});
@@ -33,7 +36,7 @@ for (;;) {
 `;
 
 export interface HelperThread {
-  /** Runs kernel `name` with `mine` here and `theirs` on the helper at once; returns when both are done. */
+  /** Runs kernel `name` ("form:kernel") with `mine` here and `theirs` on the helper at once; returns when both are done. */
   split(name: string, run: (...args: number[]) => void, mine: number[], theirs: number[]): void;
   /** How many kernels it has split so far. */
   readonly splits: number;
@@ -48,10 +51,12 @@ export function readyHelperThread(memory: WasmMemory): HelperThread | undefined 
 }
 
 /**
- * Starts the helper for this shared memory (once) and resolves when it runs; null for a memory
+ * Starts the helper for this shared memory (once), with each form of the module (`modules`, e.g.
+ * plain and fma) instantiated for `kernels`, and resolves when it runs; null for a memory
  * that is not shared (the single-threaded builds) or a worker that failed to start.
  */
-export function startHelperThread(memory: WasmMemory, moduleBytes: Uint8Array, names: string[]): Promise<HelperThread | null> {
+export function startHelperThread(memory: WasmMemory, modules: Record<string, Uint8Array>, kernels: string[]): Promise<HelperThread | null> {
+  const names = Object.keys(modules).flatMap((form) => kernels.map((k) => `${form}:${k}`));
   if (Object.prototype.toString.call(memory.buffer) !== '[object SharedArrayBuffer]') return Promise.resolve(null);
   let started = starting.get(memory);
   if (!started) {
@@ -60,7 +65,7 @@ export function startHelperThread(memory: WasmMemory, moduleBytes: Uint8Array, n
       const c = new Int32Array(control);
       let worker: Worker;
       try {
-        worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, bytes: moduleBytes, control, names } });
+        worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, modules, control, names } });
       } catch {
         resolve(null);
         return;

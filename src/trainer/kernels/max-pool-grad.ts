@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { f32 } from './heap';
+import { splitBatch } from './max-pool';
 import { simdKernels } from './simd';
 
 export const maxPoolGradWasm: KernelFunc = ({ inputs, backend: b, attrs }) => {
@@ -25,8 +26,12 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const whole2x2 = fh === 2 && fw === 2 && strideHeight === 2 && strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0;
   if (simd && whole2x2 && channels % 4 === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
     // The CNN's case, branch-free in wasm SIMD (simd.wat), four channels at a time.
+    // Half the batch on the helper thread under the threaded build: each half zeroes and fills its own images.
     const [xAt, dyAt, dxAt] = [input, dy, out].map((t) => backend.getMemoryOffset(t.dataId));
-    simd.maxPoolGrad2x2(xAt, dyAt, dxAt, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+    const [xBytes, dyBytes] = [4 * inHeight * inWidth * channels, 4 * outHeight * outWidth * channels];
+    splitBatch(backend, 'maxPoolGrad2x2', simd.maxPoolGrad2x2, batchSize, (first, count) => [
+      xAt + first * xBytes, dyAt + first * dyBytes, dxAt + first * xBytes, count, inHeight, inWidth, channels, outHeight, outWidth,
+    ]);
     return out;
   }
   const x = f32(backend, input);

@@ -138,6 +138,59 @@
       (br $batches)))
   )
 
+  ;; MaxPool forward over whole 2×2 windows with stride 2 (no padding), c a multiple of 4:
+  ;; out[b,oy,ox,d] = the window's maximum in row-major order, starting from −∞ with "greater
+  ;; than" as maxPoolGrad2x2 (and tfjs's cpu backend): NaN never wins, a window of NaNs gives −∞.
+  (func (export "maxPool2x2")
+    (param $x i32) (param $out i32)
+    (param $n i32) (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $d i32)
+    (local $row i32) (local $p0 i32) (local $p1 i32) (local $m v128) (local $v v128)
+    (local.set $row (i32.shl (i32.mul (local.get $w) (local.get $c)) (i32.const 2)))
+    (local.set $b (i32.const 0))
+    (block $batches_done (loop $batches
+      (br_if $batches_done (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $oy (i32.const 0))
+      (block $rows_done (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $oy) (local.get $oh)))
+        (local.set $ox (i32.const 0))
+        (block $cols_done (loop $cols
+          (br_if $cols_done (i32.ge_u (local.get $ox) (local.get $ow)))
+          ;; byte offset of the window's top-left pixel: ((b·h + 2·oy)·w + 2·ox)·c·4
+          (local.set $p0 (i32.add (local.get $x) (i32.shl
+            (i32.mul
+              (i32.add
+                (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $w))
+                (i32.shl (local.get $ox) (i32.const 1)))
+              (local.get $c))
+            (i32.const 2))))
+          (local.set $p1 (i32.add (local.get $p0) (i32.shl (local.get $c) (i32.const 2))))
+          (local.set $d (i32.const 0))
+          (block $chans_done (loop $chans
+            (br_if $chans_done (i32.ge_u (local.get $d) (local.get $c)))
+            (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+            (local.set $v (v128.load (local.get $p0)))
+            (local.set $m (v128.bitselect (local.get $v) (local.get $m) (f32x4.gt (local.get $v) (local.get $m))))
+            (local.set $v (v128.load (local.get $p1)))
+            (local.set $m (v128.bitselect (local.get $v) (local.get $m) (f32x4.gt (local.get $v) (local.get $m))))
+            (local.set $v (v128.load (i32.add (local.get $p0) (local.get $row))))
+            (local.set $m (v128.bitselect (local.get $v) (local.get $m) (f32x4.gt (local.get $v) (local.get $m))))
+            (local.set $v (v128.load (i32.add (local.get $p1) (local.get $row))))
+            (local.set $m (v128.bitselect (local.get $v) (local.get $m) (f32x4.gt (local.get $v) (local.get $m))))
+            (v128.store (local.get $out) (local.get $m))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
+            (local.set $p1 (i32.add (local.get $p1) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br $chans)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $cols)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $rows)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $batches)))
+  )
+
   ;; Conv2DBackpropFilter, 4 input channel(s) × 8 filters per register block
   ;; (C a multiple of 4, O of 8): dw[ky,kx,c,o] = Σ_b,oy,ox x[b,iy,ix,c]·dy[b,oy,ox,o],
   ;; iy = oy·sh + ky − pt, ix = ox·sw + kx − pl, taps outside x skipped (zero padding). One image
@@ -337,11 +390,13 @@
   ;; x[b, oy·sh + ky, ox·sw + kx, c]·f[ky,kx,c,o]. Blocks of 4 output pixels × 8 filters in
   ;; registers; along a filter row, (kx, c) is one contiguous run of x, so the inner loop walks it
   ;; straight. A row's last block overlaps the one before when ow is not a multiple of 4 (it
-  ;; writes the same values again). Needs o a multiple of 8 and ow ≥ 4.
+  ;; writes the same values again). Needs o a multiple of 8 and ow ≥ 4. Fused epilogue for a
+  ;; layer's FusedConv2D: the sums start from bias[o] unless $bias is 0 (no bias), and end in
+  ;; max(·, 0) when $relu is not 0.
   (func (export "conv4x8")
     (param $x i32) (param $f i32) (param $out i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
     (param $OH i32) (param $OW i32) (param $O i32) (param $KH i32) (param $KW i32)
-    (param $sh i32) (param $sw i32)
+    (param $sh i32) (param $sw i32) (param $bias i32) (param $relu i32)
     (local $b i32) (local $oy i32) (local $ox i32) (local $ob i32) (local $ky i32)
     (local $xp i32) (local $fp i32) (local $end i32)
     (local $O4 i32) (local $q i32) (local $q2 i32) (local $q3 i32) (local $run i32) (local $row i32) (local $fky i32)
@@ -367,14 +422,19 @@
           (local.set $ob (i32.const 0))
           (block $ob_done (loop $oblocks
             (br_if $ob_done (i32.ge_u (local.get $ob) (local.get $O)))
-            (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $a1 (v128.const i32x4 0 0 0 0))
-            (local.set $a2 (v128.const i32x4 0 0 0 0))
-            (local.set $a3 (v128.const i32x4 0 0 0 0))
-            (local.set $a4 (v128.const i32x4 0 0 0 0))
-            (local.set $a5 (v128.const i32x4 0 0 0 0))
-            (local.set $a6 (v128.const i32x4 0 0 0 0))
-            (local.set $a7 (v128.const i32x4 0 0 0 0))
+            (local.set $w0 (v128.const i32x4 0 0 0 0))
+            (local.set $w1 (v128.const i32x4 0 0 0 0))
+            (if (local.get $bias) (then
+              (local.set $w0 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $ob) (i32.const 2)))))
+              (local.set $w1 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $ob) (i32.const 2)))))))
+            (local.set $a0 (local.get $w0))
+            (local.set $a1 (local.get $w1))
+            (local.set $a2 (local.get $w0))
+            (local.set $a3 (local.get $w1))
+            (local.set $a4 (local.get $w0))
+            (local.set $a5 (local.get $w1))
+            (local.set $a6 (local.get $w0))
+            (local.set $a7 (local.get $w1))
             (local.set $ky (i32.const 0))
             (block $ky_done (loop $krows
               (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $KH)))
@@ -404,6 +464,16 @@
                 (br_if $taps (i32.lt_u (local.get $xp) (local.get $end))))
               (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
               (br $krows)))
+            (if (local.get $relu) (then
+              (local.set $s (v128.const i32x4 0 0 0 0))
+              (local.set $a0 (f32x4.max (local.get $a0) (local.get $s)))
+              (local.set $a1 (f32x4.max (local.get $a1) (local.get $s)))
+              (local.set $a2 (f32x4.max (local.get $a2) (local.get $s)))
+              (local.set $a3 (f32x4.max (local.get $a3) (local.get $s)))
+              (local.set $a4 (f32x4.max (local.get $a4) (local.get $s)))
+              (local.set $a5 (f32x4.max (local.get $a5) (local.get $s)))
+              (local.set $a6 (f32x4.max (local.get $a6) (local.get $s)))
+              (local.set $a7 (f32x4.max (local.get $a7) (local.get $s)))))
             ;; out at (b, oy, ox + j, ob)
             (local.set $xp (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $OH)) (local.get $oy)) (local.get $OW)) (local.get $ox)) (local.get $O)) (local.get $ob)) (i32.const 2))))
             (v128.store (local.get $xp) (local.get $a0))
