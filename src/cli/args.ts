@@ -17,6 +17,8 @@ export interface CliOptions {
   resume?: string;
   /** Train CONFIG's "experiments" one after another. */
   sweep?: boolean;
+  /** Print the run's summary.json, findings included, as JSON on stdout when it ends. */
+  json?: boolean;
   /** A trainer silent for this long is ended and its run failed; 0 never ends it. */
   trainerTimeoutSeconds: number;
   help: boolean;
@@ -50,6 +52,8 @@ Options:
                       (a hung trainer; default ${DEFAULT_TRAINER_TIMEOUT_SECONDS}, 0 never), as VS Code's mnist.trainerTimeout
   --sweep             train CONFIG's "experiments" one after another (a list of named changes
                       or a grid); the flags above set the base config, the experiments win
+  --json              when the run ends, print its summary (metrics, history, findings) as JSON
+                      on stdout; progress stays on stderr
   -h, --help          show this help
   --version           show the version
 
@@ -129,6 +133,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--sweep':
         o.sweep = true;
+        break;
+      case '--json':
+        o.json = true;
         break;
       case '--resume':
         o.resume = value();

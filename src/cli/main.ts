@@ -16,6 +16,7 @@ import { formatBatchLine, formatBytes, formatEpochLine } from './progress';
 import { reportCommand } from './report';
 import { runSweepCli } from './sweep';
 import { completedSummaryLine } from './summary-line';
+import { printFindings, printJsonSummary } from './findings';
 
 declare const __VERSION__: string | undefined;
 
@@ -197,8 +198,10 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => trainer.stop());
 
   const { done } = await trainer.exited;
+  if (o.json) printJsonSummary(runDir);
   if (done.status === 'completed') {
     print(completedSummaryLine(runDir));
+    printFindings(runDir, print);
     print(`Run folder: ${runDir}`);
     return EXIT.completed;
   }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AugmentPreviewPanel } from './panels/augment-preview';
 import { registerConfigEditing } from './config-editing';
+import { registerFindingsDiagnostics } from './config-editing/findings-diagnostics';
 import { Dashboard } from './panels/dashboard';
 import { registerLookInside } from './panels/inside-panel';
 import { installNativeBackendCommand } from './native-backend';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const augmentPreview = new AugmentPreviewPanel(context, log);
   context.subscriptions.push(augmentPreview, vscode.commands.registerCommand('mnist.previewAugmentation', (uri?: vscode.Uri) => augmentPreview.show(uri)));
   registerConfigEditing(context, s);
+  registerFindingsDiagnostics(context, s.onDidEndRun);
   registerRunHistory(context, s, dashboard, log);
   registerLookInside(context, log);
 }

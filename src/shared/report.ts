@@ -4,6 +4,8 @@
 import { PRINT_THEME } from './chart-theme';
 import { type CompareChartOption, type CompareRow, type MetricKey, compareChartOption, compareCurves, compareTable, lineChartOption, uniqueLabels } from './compare';
 import { bestRun, findings } from './findings';
+import { formatPath } from './config';
+import { readFindings } from './runs/findings';
 import { formatDuration } from './progress';
 import type { RunRecord } from './run-record';
 
@@ -45,6 +47,15 @@ const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** Text for a Markdown table cell or inline text: pipes and markup characters escaped. */
 export function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/([*_`[\]<>])/g, '\\$1').replace(/\n/g, ' ');
+}
+
+/** Each run's own findings (src/shared/runs/findings) but overfitting, which the lines above already give per run. */
+function runFindingLines(runs: readonly RunRecord[], labels: readonly string[]): string[] {
+  return runs.flatMap((r, i) =>
+    readFindings(r.summary?.findings)
+      .filter((f) => f.id !== 'overfitting')
+      .map((f) => `**${mdCell(labels[i] ?? r.label)}** (\`${formatPath(f.path)}\`, ${f.severity}): ${mdCell(f.message)}`),
+  );
 }
 
 function date(d: Date): string {
@@ -202,6 +213,7 @@ export function buildReport(input: ReportInput): Report {
 
   md.push('## Findings', '');
   for (const line of findings(runs, labels)) md.push(`- ${line}`);
+  for (const line of runFindingLines(runs, labels)) md.push(`- ${line}`);
   md.push('');
 
   md.push(...provenanceSection(runs, labels));

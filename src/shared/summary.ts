@@ -2,6 +2,7 @@ import type { MnistConfig } from './config';
 import type { EpochEvent, RunSummary, TrainerEvent } from './protocol';
 import { bestEpochOf } from './schedule';
 import { provenanceOf } from './provenance';
+import { runFindings } from './runs/findings';
 
 /**
  * summary.json is a pure function of the run's config and its event log, so the trainer, the CLI
@@ -93,6 +94,7 @@ export function summarizeRun(config: MnistConfig, events: readonly TrainerEvent[
     bestMetric: best ? { monitor: best.monitor, value: best.value } : null,
     earlyStop,
     provenance: provenanceOf(config, events),
+    findings: runFindings(config, events),
   };
   if (resumed > 0) summary.resumed = resumed;
   if (message !== undefined) summary.message = message;

@@ -177,9 +177,27 @@ function createFileSystemWatcher(pattern: unknown): FakeWatcher & Record<string,
   return w;
 }
 
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+export class Location {
+  constructor(readonly uri: Uri, readonly range: unknown) {}
+}
+export class DiagnosticRelatedInformation {
+  constructor(readonly location: Location, readonly message: string) {}
+}
+/** Records its replacements, so a test can apply a code action's edit. */
+export class WorkspaceEdit {
+  readonly replacements: { uri: Uri; range: unknown; text: string }[] = [];
+  replace(uri: Uri, range: unknown, text: string): void {
+    this.replacements.push({ uri, range, text });
+  }
+}
+
 export class Diagnostic {
   source?: string;
   code?: unknown;
+  relatedInformation?: DiagnosticRelatedInformation[];
   constructor(readonly range: unknown, readonly message: string, readonly severity: number) {}
 }
 
@@ -274,6 +292,8 @@ export const ui = {
 };
 
 const trustGranted = new EventEmitter<void>();
+/** Fire with { affectsConfiguration: (section) => boolean } after changing ui.settings. */
+export const configurationChanged = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
 
 /** `get` as VS Code answers it: workspace over user settings (restricted settings are VS Code's business, see settings.ts). */
 function configuration(section?: string) {
@@ -329,7 +349,15 @@ export const fakeVscode = {
   ViewColumn: { Beside: -2, Active: -1, One: 1 },
   TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
   Selection: class { constructor(readonly anchor: unknown, readonly active: unknown) {} },
-  Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
+  Range: class {
+    constructor(readonly start: unknown, readonly end: unknown) {}
+    isEqual(other: unknown): boolean {
+      return JSON.stringify(this) === JSON.stringify(other);
+    }
+  },
+  Position,
+  Location,
+  DiagnosticRelatedInformation,
   Disposable: { from: (...d: { dispose(): void }[]) => ({ dispose: () => d.forEach((x) => x.dispose()) }) },
   ThemeIcon,
   ThemeColor,
@@ -343,7 +371,7 @@ export const fakeVscode = {
   CodeLens: class { constructor(readonly range: unknown, readonly command?: unknown) {} },
   CodeAction: class { constructor(readonly title: string, readonly kind?: unknown) {} },
   CodeActionKind: { QuickFix: 'quickfix' },
-  WorkspaceEdit: class { replace(): void {} },
+  WorkspaceEdit,
   languages: {
     createDiagnosticCollection,
     registerCodeActionsProvider: () => ({ dispose: () => undefined }),
@@ -406,7 +434,7 @@ export const fakeVscode = {
     onDidChangeTextDocument: documentEvents.change.event,
     onDidSaveTextDocument: documentEvents.save.event,
     onDidCloseTextDocument: documentEvents.close.event,
-    onDidChangeConfiguration: new EventEmitter<unknown>().event,
+    onDidChangeConfiguration: configurationChanged.event,
     onDidChangeWorkspaceFolders: new EventEmitter<unknown>().event,
     asRelativePath: (p: Uri | string) => path.relative(ui.workspaceRoot, typeof p === 'string' ? p : p.fsPath),
     fs: {

@@ -4,6 +4,7 @@ import type { GridComponentOption, LegendComponentOption, MarkLineComponentOptio
 import type { ComposeOption } from 'echarts/core';
 import { axisStyle, type ChartTheme, legendStyle, splitLines, textStyle, tooltipStyle } from '../../src/shared/chart-theme';
 import { plannedEpochs, type ViewState } from './state';
+import { findingMarkers } from './findings-view';
 
 export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | MarkLineComponentOption>;
 
@@ -132,7 +133,7 @@ export function lossChartOption(state: ViewState, theme: ChartTheme): ChartOptio
 
 /** A marked epoch on the curve charts: where early stopping ended the fit, and the epoch it went back to. */
 export interface EpochMarker {
-  kind: 'early-stop' | 'best';
+  kind: 'early-stop' | 'best' | 'finding';
   epoch: number;
   /** Drawn on the chart, short enough for the sidebar. */
   label: string;
@@ -157,7 +158,7 @@ export function markersOf(state: ViewState): EpochMarker[] {
 }
 
 function epochMarkers(state: ViewState, theme: ChartTheme): Pick<LineSeriesOption, 'markLine'> {
-  const markers = markersOf(state);
+  const markers = [...markersOf(state), ...findingMarkers(state)];
   if (markers.length === 0) return {};
   return {
     markLine: {
@@ -167,12 +168,12 @@ function epochMarkers(state: ViewState, theme: ChartTheme): Pick<LineSeriesOptio
       data: markers.map((m) => ({
         name: m.label,
         xAxis: m.epoch,
-        lineStyle: { color: m.kind === 'early-stop' ? theme.marker : theme.muted, type: m.kind === 'early-stop' ? 'solid' : 'dotted', width: 1.5 },
+        lineStyle: { color: m.kind === 'early-stop' ? theme.marker : theme.muted, type: m.kind === 'early-stop' ? 'solid' : m.kind === 'finding' ? 'dashed' : 'dotted', width: 1.5 },
         label: {
           show: true,
           formatter: m.label,
           // Along the line, inside the plot: clear of the legend and of each other.
-          position: m.kind === 'early-stop' ? 'insideEndTop' : 'insideStartTop',
+          position: m.kind === 'early-stop' ? 'insideEndTop' : m.kind === 'finding' ? 'insideMiddleTop' : 'insideStartTop',
           color: m.kind === 'early-stop' ? theme.marker : theme.muted,
           fontFamily: theme.fontFamily,
           fontSize: theme.fontSize - 2,

@@ -11,6 +11,7 @@ import { startView, vscodeApi } from '../common/vscode';
 import { chartCsv, type ChartId, exportFileName } from './csv';
 import { DatasetView } from './dataset-view';
 import { DrawPad } from './draw-pad';
+import { FindingsView } from './findings-view';
 import { EvaluationView, MisclassifiedView } from './evaluation-view';
 import { PredictionGrid } from './grid';
 import { type DashboardParts, type Look, render } from './render';
@@ -89,6 +90,12 @@ function start(): void {
     evaluationView: new EvaluationView($('evaluation-body'), scheduleRender),
     misclassifiedView: new MisclassifiedView($('misclassified-body')),
     datasetView: new DatasetView($('dataset-body'), scheduleRender),
+    findingsView: new FindingsView($('charts'), (cell) => {
+      parts.evaluationView.select(cell);
+      const section = $('evaluation-section') as HTMLDetailsElement;
+      section.open = true;
+      section.scrollIntoView({ block: 'start' });
+    }),
   };
   render(state, parts, look);
   startView({

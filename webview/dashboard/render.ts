@@ -12,6 +12,7 @@ import type { EvaluationView, MisclassifiedView } from './evaluation-view';
 import type { PredictionGrid } from './grid';
 import { renderModelDetails } from './model-view';
 import { displayStatus, plannedEpochs, type StatusKind, type ViewState } from './state';
+import type { FindingsView } from './findings-view';
 
 /** The parts of the page that keep their own DOM (charts, canvases) between renders. */
 export interface DashboardParts {
@@ -23,6 +24,7 @@ export interface DashboardParts {
   datasetView: DatasetView;
   evaluationView: EvaluationView;
   misclassifiedView: MisclassifiedView;
+  findingsView: FindingsView;
 }
 
 /** The page's colours; `version` changes with the theme, so charts redraw in full. */
@@ -187,6 +189,7 @@ function renderSamples(s: ViewState, parts: DashboardParts, look: Look): void {
     $('sample-grid').dataset.epoch = String(s.samples.epoch);
   }
   parts.grid.render(s.samples, look.ink, s.dataset?.classNames);
+  parts.findingsView.render(s);
 }
 
 /** The collapsible sections: draw a digit, evaluation, misclassified, dataset, model. */

@@ -47,6 +47,15 @@ const STOP_GRACE_MS = 15_000;
 /** VS Code gives an async deactivate at most 5 s before the extension host exits; stay inside it. */
 const SHUTDOWN_GRACE_MS = 2_000;
 
+/** The epochs the run trained: fewer than planned when early stopping ended it. */
+function epochsTrained(run: LiveRun): number {
+  for (let i = run.events.length - 1; i >= 0; i--) {
+    const e = run.events[i];
+    if (e.type === 'epoch') return e.epoch;
+  }
+  return run.config.training.epochs;
+}
+
 /** Whether this attempt's `done` has arrived (a resumed run's log has the earlier attempts' too). */
 function ended(run: LiveRun): boolean {
   for (let i = run.events.length - 1; i >= (run.earlierEvents ?? 0); i--) if (run.events[i].type === 'done') return true;
@@ -340,7 +349,7 @@ export class TrainingSession implements vscode.Disposable {
     } else if (done.status === 'completed' && evaluation?.type === 'evaluation') {
       this.log.info(`Run ${run.info.id} completed`);
       void vscode.window.showInformationMessage(
-        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${run.config.training.epochs} epoch${run.config.training.epochs === 1 ? '' : 's'}).`,
+        `MNIST: test accuracy ${(evaluation.testAccuracy * 100).toFixed(2)}% (${run.info.model}, ${epochsTrained(run)} epoch${epochsTrained(run) === 1 ? '' : 's'}).`,
       );
     } else if (done.status === 'cancelled') {
       this.log.info(`Run ${run.info.id} cancelled`);

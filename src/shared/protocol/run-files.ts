@@ -1,6 +1,7 @@
 // What a run folder holds besides its events: summary.json and its provenance.
 import type { Monitor } from '../config';
 import type { RunStatus } from './trainer';
+import type { RunFinding } from '../runs/findings/types';
 
 export interface RunSummary {
   status: RunStatus;
@@ -31,6 +32,8 @@ export interface RunSummary {
   resumed?: number;
   /** Seed, backend, versions, config hash and dataset checksums (src/shared/provenance.ts). */
   provenance?: RunProvenance;
+  /** What the run's curves and test results say (src/shared/runs/findings); absent in runs written before findings. */
+  findings?: RunFinding[];
 }
 
 export type DatasetChecksums = Partial<Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', string>>;
