@@ -11,6 +11,8 @@ export const webviewBuildOptions = {
     { in: 'webview/compare/styles.css', out: 'compare' },
     { in: 'webview/augment/main.ts', out: 'augment' },
     { in: 'webview/augment/styles.css', out: 'augment' },
+    { in: 'webview/inside/main.ts', out: 'inside' },
+    { in: 'webview/inside/styles.css', out: 'inside' },
   ],
   outdir: 'dist',
   bundle: true,

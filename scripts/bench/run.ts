@@ -21,6 +21,7 @@ import {
   median,
   throughput,
 } from './lib';
+import { benchInspect, formatInspect } from './inspect';
 import { describeMachine, formatMachine } from './machine';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -48,6 +49,7 @@ const HELP = `usage: node --import tsx scripts/bench/run.ts [options]
   --no-torch          skip PyTorch     --no-fashion   skip the full-size Fashion-MNIST epoch
   --no-extension      skip the extension figures (bundle sizes, .vsix size, require + activate time)
   --no-paint          skip the webview's first paint (headless Chromium, /usr/bin/chromium)
+  --no-inspect        skip Look Inside Model's answer time (a 1-epoch CNN on mnist-sample, inspect through the predictor)
   --no-package        measure dist/ as built instead of packaging (production build + .vsix; dist/ is rebuilt after)
   --fashion-timeout S stop a Fashion-MNIST epoch after S seconds (default 300)
   --profile DIR       run the trainer with --cpu-prof, profiles into DIR
@@ -64,13 +66,14 @@ interface Options {
   extension: boolean;
   package: boolean;
   paint: boolean;
+  inspect: boolean;
   fashionTimeout: number;
   profile: string | null;
   keep: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { reps: 3, cases: null, data: null, json: null, torch: true, fashion: true, extension: true, package: true, paint: true, fashionTimeout: 300, profile: null, keep: false };
+  const o: Options = { reps: 3, cases: null, data: null, json: null, torch: true, fashion: true, extension: true, package: true, paint: true, inspect: true, fashionTimeout: 300, profile: null, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -87,6 +90,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-extension') o.extension = false;
     else if (a === '--no-package') o.package = false;
     else if (a === '--no-paint') o.paint = false;
+    else if (a === '--no-inspect') o.inspect = false;
     else if (a === '--fashion-timeout') o.fashionTimeout = Number(value());
     else if (a === '--profile') o.profile = resolve(value());
     else if (a === '--keep') o.keep = true;
@@ -455,6 +459,7 @@ async function main(): Promise<void> {
 
   const extension = o.extension ? extensionFigures(o.package, o.paint) : null;
   if (extension) notes.push(...extension.notes);
+  const inspect = o.inspect ? await benchInspect(o.reps).catch((err: unknown) => (notes.push(`Look Inside Model: ${(err as Error).message}`), null)) : null;
   meta.loadAfter = load();
 
   console.log('');
@@ -467,11 +472,15 @@ async function main(): Promise<void> {
     console.log('');
     console.log(formatExtension(extension));
   }
+  if (inspect) {
+    console.log('');
+    console.log(formatInspect(inspect));
+  }
   console.log('');
   for (const n of notes) console.log(`note: ${n}`);
   console.log(`load average before ${loadBefore}, after ${meta.loadAfter} (2 cores: above ~0.3 means other work shared the CPU)`);
   if (o.json) {
-    writeFileSync(o.json, JSON.stringify({ meta, notes, cases: table, fashion, extension }, null, 2) + '\n');
+    writeFileSync(o.json, JSON.stringify({ meta, notes, cases: table, fashion, extension, inspect }, null, 2) + '\n');
     console.log(`wrote ${o.json}`);
   }
   if (o.keep) console.log(`run folders: ${runsDir}`);

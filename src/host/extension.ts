@@ -4,6 +4,7 @@ import { AugmentPreviewPanel } from './panels/augment-preview';
 import { registerConfigEditing } from './config-editing';
 import { registerFindingsDiagnostics } from './config-editing/findings-diagnostics';
 import { Dashboard } from './panels/dashboard';
+import { registerLookInside } from './panels/inside-panel';
 import { installNativeBackendCommand } from './native-backend';
 import { registerRunHistory } from './runs/run-commands';
 import { readEvents } from '../node/runs/run-folder';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     stop: () => s.stop(),
     openRun: () => void vscode.commands.executeCommand('mnist.openRun'),
     createConfig: () => void vscode.commands.executeCommand('mnist.createConfig'),
+    lookInside: (runDir) => void vscode.commands.executeCommand('mnist.lookInside', runDir),
   }, log);
   activeDashboard = dashboard;
 
@@ -52,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerConfigEditing(context, s);
   registerFindingsDiagnostics(context, s.onDidEndRun);
   registerRunHistory(context, s, dashboard, log);
+  registerLookInside(context, log);
 }
 
 /** Window closing: no trainer or predictor process outlives the extension host. */

@@ -35,6 +35,13 @@ function onCommand(cmd: PredictorCommand): Promise<void> {
         send({ type: 'prediction', time: Date.now(), id: cmd.id, probabilities: [], error: message(err) });
       }
       return Promise.resolve();
+    case 'inspect':
+      try {
+        send({ type: 'inspection', time: Date.now(), id: cmd.id, inspection: predictor.inspect(cmd.pixels) });
+      } catch (err) {
+        send({ type: 'inspection', time: Date.now(), id: cmd.id, error: message(err) });
+      }
+      return Promise.resolve();
   }
 }
 

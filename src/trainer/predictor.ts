@@ -3,13 +3,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SHAPE } from '../shared/config';
 import { DIGIT_PIXELS } from '../shared/digits';
+import type { Inspection } from '../shared/protocol/inspect';
 import { type BackendChoice, initBackend } from './backend';
+import { Inspector } from './inspect';
 import { loadModel } from './model-io';
 
 export class Predictor {
   private backend: Promise<BackendChoice> | undefined;
   private model: tf.LayersModel | undefined;
   private failure: string | undefined;
+  private inspector: Inspector | undefined;
 
   /** Starts the backend (once); load() waits for it, so calling this early saves that time later. */
   init(): Promise<BackendChoice> {
@@ -21,6 +24,7 @@ export class Predictor {
     const backend = await this.init();
     this.model?.dispose();
     this.model = undefined;
+    this.inspector = undefined;
     try {
       const model = await loadModel(modelDir);
       tf.tidy(() => model.predict(tf.zeros([1, ...IMAGE_SHAPE])));
@@ -41,8 +45,16 @@ export class Predictor {
     return tf.tidy(() => Array.from((model.predict(tf.tensor4d(pixels as number[], [1, ...IMAGE_SHAPE])) as tf.Tensor).dataSync()));
   }
 
+  /** Every layer's output for one image, the filters, saliency and Grad-CAM (src/trainer/inspect.ts). */
+  inspect(pixels: readonly number[]): Inspection {
+    const model = this.model;
+    if (!model) throw new Error(this.failure ?? 'no model is loaded');
+    return (this.inspector ??= new Inspector(model)).inspect(pixels);
+  }
+
   dispose(): void {
     this.model?.dispose();
     this.model = undefined;
+    this.inspector = undefined;
   }
 }

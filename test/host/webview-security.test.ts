@@ -69,6 +69,19 @@ const WEBVIEWS: { name: string; source: string; script: string; open(): Promise<
     },
   },
   {
+    name: 'Look Inside Model panel',
+    source: 'src/host/panels/inside-panel.ts',
+    script: 'inside.js',
+    open: async () => {
+      // A run with a saved model (its content is not read before a request asks).
+      const run = runs().find((r) => r.id.endsWith('_cnn'))!;
+      fs.mkdirSync(join(run.dir, 'model'), { recursive: true });
+      fs.writeFileSync(join(run.dir, 'model', 'model.json'), '{}');
+      await fakeVscode.commands.executeCommand('mnist.lookInside', run);
+      return ui.panels.at(-1)!;
+    },
+  },
+  {
     name: 'Augmentation Preview panel',
     source: 'src/host/panels/augment-preview.ts',
     script: 'augment.js',
@@ -326,7 +339,7 @@ describe(`${MALFORMED.length} malformed messages thrown at each of the ${WEBVIEW
     test(`${w.name}: each is ignored and logged to the MNIST output; nothing is read, written, started or run`, async () => {
       const panel = await w.open();
       const tree = workspaceTree();
-      const view = w.source.includes('compare') ? /compare view/ : w.source.includes('augment') ? /augmentation preview/ : /dashboard/;
+      const view = w.source.includes('compare') ? /compare view/ : w.source.includes('augment') ? /augmentation preview/ : w.source.includes('inside') ? /Look Inside Model panel/ : /dashboard/;
       for (const [label, m] of MALFORMED) assertIgnored(await deliver(panel, m), label, view);
       assert.deepEqual(workspaceTree(), tree, 'the workspace is as it was');
       assert.ok(ui.channels.includes('MNIST'), 'logged to the MNIST output channel');
@@ -344,7 +357,7 @@ describe('size and floods', () => {
       let reads = 0;
       const pixels = new Array(10_000_000);
       for (const i of [0, 783, 5_000_000, 9_999_999]) Object.defineProperty(pixels, i, { get: () => (reads++, 0.5), enumerable: true });
-      const view = w.source.includes('compare') ? /compare view/ : w.source.includes('augment') ? /augmentation preview/ : /dashboard/;
+      const view = w.source.includes('compare') ? /compare view/ : w.source.includes('augment') ? /augmentation preview/ : w.source.includes('inside') ? /Look Inside Model panel/ : /dashboard/;
       assertIgnored(await deliver(panel, { type: 'predict', id: 1, pixels }), '10⁷ pixels', view);
       assertIgnored(await deliver(panel, { type: 'openRun', id: pixels }), '10⁷ ids', view);
       assert.equal(reads, 0, 'the work does not grow with the payload');

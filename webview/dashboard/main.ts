@@ -69,7 +69,7 @@ function listenForClicks(root: HTMLElement): void {
     if (!target || target.hasAttribute('disabled')) return;
     ev.preventDefault();
     const action = target.dataset.action;
-    if (action === 'train' || action === 'stop' || action === 'openRun' || action === 'createConfig') vscode.postMessage({ type: action });
+    if (action === 'train' || action === 'stop' || action === 'openRun' || action === 'createConfig' || action === 'lookInside') vscode.postMessage({ type: action });
   });
   root.addEventListener('click', (ev) => {
     const button = (ev.target as HTMLElement).closest<HTMLElement>('[data-export]');

@@ -20,6 +20,8 @@ export interface DashboardActions {
   stop(): void;
   openRun(): void;
   createConfig(): void;
+  /** MNIST: Look Inside Model for this run folder. */
+  lookInside?(runDir: string | undefined): void;
 }
 
 export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -99,6 +101,9 @@ export class Dashboard implements vscode.WebviewViewProvider, vscode.Disposable 
         break;
       case 'createConfig':
         this.actions.createConfig();
+        break;
+      case 'lookInside':
+        this.actions.lookInside?.(this.shown?.dir);
         break;
       case 'predict':
         void this.tools.predict(msg).then((answer) => postToWebview(webview, answer), (err: unknown) => this.log.warn(`Prediction failed: ${String(err)}`));

@@ -4,8 +4,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PredictorCommand, PredictorEvent } from '../../shared/protocol';
+import type { Inspection } from '../../shared/protocol/inspect';
 
 export type PredictResult = { probabilities: number[] } | { error: string };
+export type InspectResult = { inspection: Inspection } | { error: string };
 
 /** Where a run keeps its model; null when the run has not saved one (yet). */
 export function savedModelDir(runDir: string | undefined): string | null {
@@ -20,7 +22,7 @@ export class PredictorClient {
   private child: ChildProcess | undefined;
   private loadedDir: string | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: PredictResult) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, { resolve: (r: PredictResult | InspectResult) => void; timer: NodeJS.Timeout }>();
   private disposed = false;
 
   constructor(
@@ -45,17 +47,25 @@ export class PredictorClient {
 
   /** Class probabilities for one 28×28 input from the model in modelDir; never rejects. */
   predict(modelDir: string, pixels: number[]): Promise<PredictResult> {
-    if (this.disposed) return Promise.resolve({ error: 'The predictor has shut down.' });
-    if (!existsSync(this.scriptPath)) {
-      return Promise.resolve({ error: `The predictor is missing (${this.scriptPath}); rebuild or reinstall the extension.` });
-    }
+    return this.ask<PredictResult>(modelDir, (id) => ({ type: 'predict', id, pixels }));
+  }
+
+  /** Every layer's output for one 28×28 input from the model in modelDir (Look Inside Model); never rejects. */
+  inspect(modelDir: string, pixels: number[]): Promise<InspectResult> {
+    return this.ask<InspectResult>(modelDir, (id) => ({ type: 'inspect', id, pixels }));
+  }
+
+  private ask<R extends PredictResult | InspectResult>(modelDir: string, command: (id: number) => PredictorCommand): Promise<R> {
+    const fail = (error: string) => Promise.resolve({ error } as R);
+    if (this.disposed) return fail('The predictor has shut down.');
+    if (!existsSync(this.scriptPath)) return fail(`The predictor is missing (${this.scriptPath}); rebuild or reinstall the extension.`);
     this.warm(modelDir);
-    if (!this.child) return Promise.resolve({ error: 'The predictor could not be started; see the MNIST output.' });
+    if (!this.child) return fail('The predictor could not be started; see the MNIST output.');
     const id = this.nextId++;
-    return new Promise<PredictResult>((resolve) => {
+    return new Promise<R>((resolve) => {
       const timer = setTimeout(() => this.settle(id, { error: 'The predictor did not answer in time.' }), PREDICT_TIMEOUT_MS);
-      this.pending.set(id, { resolve, timer });
-      this.send({ type: 'predict', id, pixels });
+      this.pending.set(id, { resolve: resolve as (r: PredictResult | InspectResult) => void, timer });
+      this.send(command(id));
     });
   }
 
@@ -108,6 +118,9 @@ export class PredictorClient {
       case 'prediction':
         this.settle(m.id, m.error !== undefined ? { error: m.error } : { probabilities: m.probabilities });
         break;
+      case 'inspection':
+        this.settle(m.id, m.inspection ? { inspection: m.inspection } : { error: m.error ?? 'The predictor sent no inspection.' });
+        break;
       case 'modelLoaded':
         if (m.error !== undefined) {
           this.log('warn', `predictor: could not load ${m.modelDir}: ${m.error}`);
@@ -120,7 +133,7 @@ export class PredictorClient {
     }
   }
 
-  private settle(id: number, result: PredictResult): void {
+  private settle(id: number, result: PredictResult | InspectResult): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);

@@ -1,6 +1,7 @@
 // host ↔ the Dashboard webview (sidebar view and editor panel).
 import type { AugmentConfig } from '../config';
 import { isObject, isString, plainMessage } from './guard';
+import type { LookInsideRequest } from './inspect';
 import type { TrainerEvent } from './trainer';
 
 /** What the view shows about a run besides its events. */
@@ -53,7 +54,7 @@ export type ExportFormat = 'png' | 'svg' | 'csv';
  */
 export interface ExportRequest { type: 'export'; format: ExportFormat; fileName: string; data: string }
 
-export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest | PredictRequest | ExportRequest;
+export type FromWebview = ViewReadyMessage | TrainRequest | StopRequest | OpenRunRequest | CreateConfigRequest | PredictRequest | ExportRequest | LookInsideRequest;
 
 /** Largest export the host accepts: a full-HD PNG at twice the pixel ratio stays well under it. */
 export const MAX_EXPORT_CHARS = 16 * 1024 * 1024;
@@ -65,7 +66,7 @@ export function isFromWebview(m: unknown): m is FromWebview {
   const t = (m as { type?: unknown }).type;
   if (t === 'predict') return isPredictRequest(m as Record<string, unknown>, keys);
   if (t === 'export') return isExportRequest(m as Record<string, unknown>, keys);
-  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun' || t === 'createConfig');
+  return keys.length === 1 && (t === 'ready' || t === 'train' || t === 'stop' || t === 'openRun' || t === 'createConfig' || t === 'lookInside');
 }
 
 function isPredictRequest(o: Record<string, unknown>, keys: string[]): boolean {
