@@ -8,8 +8,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import type { RunSummary } from '../../src/shared/protocol';
 import { validateConfigText } from '../../src/shared/validate';
 import {
-  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openViewContainer, openWorkbench, paletteLabels, runCommand, screenshot,
-  startCodeServer, webviewFrame, type CodeServer,
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openViewContainer, openWorkbench, paletteLabels, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile,
 } from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
@@ -66,16 +65,6 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     await page.locator('.editor-instance .view-lines', { hasText: shows }).first().waitFor({ state: 'visible' });
   }
 
-  async function openFile(name: string): Promise<void> {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(name);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
-  }
-
   /**
    * Opens the suggest widget and waits until it lists every label in `expected` (its list is
    * virtualized: filter first). An open widget keeps the items it opened with, and VS Code's JSON
@@ -102,16 +91,6 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
 
   async function waitForStatus(view: FrameLocator, status: string, timeout = TRAIN_TIMEOUT_MS): Promise<void> {
     await view.locator(`[data-testid="status"][data-status="${status}"]`).waitFor({ state: 'attached', timeout });
-  }
-
-  /** A failing test leaves a screenshot of what was on screen. */
-  async function onScreen(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await screenshot(page, `failed-${name}`).catch(() => undefined);
-      throw err;
-    }
   }
 
   before(async () => {
@@ -144,7 +123,7 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     assert.deepEqual(config?.model.layers.map((l) => l.type), ['flatten', 'dense', 'dense', 'dense']);
   });
 
-  test('editing the config: completion for keys and layer types, problems in the Problems panel', () => onScreen('editing', async () => {
+  test('editing the config: completion for keys and layer types, problems in the Problems panel', () => onScreen(page, 'editing', async () => {
     await typeInEditor('{\n  ');
     await expectSuggestions(['backend', 'data', 'dataset', 'model']);
     await page.keyboard.type('"tr');
@@ -165,8 +144,8 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     await screenshot(page, 'problems');
   }));
 
-  test('MNIST: Train on mnist-sample: progress, both charts, the prediction grid and the test accuracy in the sidebar', () => onScreen('train', async () => {
-    await openFile('mnist.config.json');
+  test('MNIST: Train on mnist-sample: progress, both charts, the prediction grid and the test accuracy in the sidebar', () => onScreen(page, 'train', async () => {
+    await openFile(page, 'mnist.config.json');
     await writeConfig(SAMPLE_CONFIG, 'mnist-sample');
     await runCommand(page, 'MNIST: Train');
     const view = await trainedDashboard();
@@ -204,7 +183,7 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     assert.match((await view.locator('[data-testid="test-accuracy"]').innerText()).trim(), /\d+(\.\d+)?%/);
   }));
 
-  test('draw a digit: a stroke in the pad gets the run model\'s prediction on screen', () => onScreen('draw', async () => {
+  test('draw a digit: a stroke in the pad gets the run model\'s prediction on screen', () => onScreen(page, 'draw', async () => {
     const view = await dashboard();
     const pad = view.locator('[data-testid="draw-pad"]');
     await pad.scrollIntoViewIfNeeded();
@@ -224,8 +203,8 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     await screenshot(page, 'sidebar-draw');
   }));
 
-  test('Stop during a run ends it as cancelled, and a second Train then completes', () => onScreen('stop', async () => {
-    await openFile('mnist.config.json');
+  test('Stop during a run ends it as cancelled, and a second Train then completes', () => onScreen(page, 'stop', async () => {
+    await openFile(page, 'mnist.config.json');
     await writeConfig(LONG_CONFIG, '"epochs": 20');
     const before = runs().length;
     await runCommand(page, 'MNIST: Train');
@@ -236,7 +215,7 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     const cancelled = runs()[before];
     assert.equal(summaryOf(cancelled).status, 'cancelled');
 
-    await openFile('mnist.config.json');
+    await openFile(page, 'mnist.config.json');
     await writeConfig(SAMPLE_CONFIG, '"epochs": 2');
     await runCommand(page, 'MNIST: Train');
     await waitForStatus(await trainedDashboard(), 'completed');
@@ -254,7 +233,7 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
   });
 
   // Last: its panel stays open in the editor area, where the tests above type into the config.
-  test('MNIST: Preview Augmentation: the config\'s first digit of each class next to its augmented versions, in an editor panel', () => onScreen('augment', async () => {
+  test('MNIST: Preview Augmentation: the config\'s first digit of each class next to its augmented versions, in an editor panel', () => onScreen(page, 'augment', async () => {
     await runCommand(page, 'MNIST: Preview Augmentation');
     const panel = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'editor' });
     const rows = panel.locator('[data-testid="augment-row"]');

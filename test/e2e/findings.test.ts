@@ -8,7 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunSummary } from '../../src/shared/protocol';
 import { validateConfigText } from '../../src/shared/validate';
-import { UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer } from './harness';
+import {
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen,
+} from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
 const vsix = process.env.MNIST_E2E_VSIX;
@@ -46,15 +48,6 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
     assert.equal(runs().length, before + 1);
   }
 
-  async function onScreen(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await screenshot(page, `failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
-
   before(async () => {
     server = await startCodeServer({ vsix: [vsix!], files: { 'mnist.config.json': CONFIG } });
     browser = await launchBrowser();
@@ -66,7 +59,7 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
     await server?.stop();
   });
 
-  test('after the 25-epoch run: the Dashboard and the Problems panel say it overfits, at training.epochs', () => onScreen('findings-overfitting', async () => {
+  test('after the 25-epoch run: the Dashboard and the Problems panel say it overfits, at training.epochs', () => onScreen(page, 'findings-overfitting', async () => {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget .quick-input-box input').fill('mnist.config.json');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'mnist.config.json' }).first().waitFor({ state: 'visible' });
@@ -90,7 +83,7 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
     await screenshot(page, 'findings-problems');
   }));
 
-  test('the "add early stopping" quick fix writes a config that trains and stops early', () => onScreen('findings-quick-fix', async () => {
+  test('the "add early stopping" quick fix writes a config that trains and stops early', () => onScreen(page, 'findings-quick-fix', async () => {
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Validation loss rose after epoch' }).first();
     await row.click();
     await page.keyboard.press('Control+.');
@@ -119,7 +112,7 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
     assert.deepEqual(summary.findings?.filter((f) => f.id === 'overfitting'), [], 'no overfitting finding on the fixed run');
     await screenshot(page, 'findings-after-fix');
   }));
-  test('live: sgd at learning rate 20 is flagged in the Dashboard while it trains, and its Stop ends the run', () => onScreen('findings-live-stop', async () => {
+  test('live: sgd at learning rate 20 is flagged in the Dashboard while it trains, and its Stop ends the run', () => onScreen(page, 'findings-live-stop', async () => {
     const before = runs().length;
     writeFileSync(join(server.workspace, 'mnist.config.json'), JSON.stringify({ data: { dir: MNIST_10K }, training: { epochs: 30, optimizer: 'sgd', learningRate: 20 }, backend: 'wasm' }, null, 2));
     await page.locator('.editor-instance .view-lines', { hasText: '"sgd"' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });

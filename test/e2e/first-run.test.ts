@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RunSummary } from '../../src/shared/protocol';
-import { UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer } from './harness';
+import {
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile,
+} from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
 const vsix = process.env.MNIST_E2E_VSIX;
@@ -25,26 +27,6 @@ describe('the first run in a fresh window', { skip, timeout: 600_000 }, () => {
 
   const runsDir = () => join(server.workspace, '.mnist', 'runs');
 
-  async function onScreen(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await screenshot(page, `failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  /** Quick Open, as a person opens a file; the editor then has the keyboard. */
-  async function openFile(name: string): Promise<void> {
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(name);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
-  }
-
   const editorHasFocus = () => page.evaluate(() => Boolean(document.activeElement?.closest('.editor-instance .monaco-editor')));
 
   before(async () => {
@@ -58,11 +40,11 @@ describe('the first run in a fresh window', { skip, timeout: 600_000 }, () => {
     await server?.stop();
   });
 
-  test('MNIST: Train from the palette shows the Dashboard with both charts, the digits and the test accuracy, and the lens ends on ▶ Train again', () => onScreen('first-run', async () => {
+  test('MNIST: Train from the palette shows the Dashboard with both charts, the digits and the test accuracy, and the lens ends on ▶ Train again', () => onScreen(page, 'first-run', async () => {
     // The sidebar shows the Explorer, as in a fresh window; the MNIST view was never opened.
     await page.locator('.sidebar .composite.title', { hasText: /explorer/i }).waitFor({ state: 'visible' });
     assert.equal(await page.locator('.sidebar .pane-header', { hasText: /dashboard/i }).count(), 0, 'the Dashboard is not showing yet');
-    await openFile('mnist.config.json');
+    await openFile(page, 'mnist.config.json');
     await page.locator('.codelens-decoration', { hasText: '▶ Train' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 
     await runCommand(page, 'MNIST: Train');
@@ -97,7 +79,7 @@ describe('the first run in a fresh window', { skip, timeout: 600_000 }, () => {
     await screenshot(page, 'first-run-completed');
   }));
 
-  test("a config in Keras' words: no problems in VS Code, hover names the config's word, completion offers the config's names", () => onScreen('keras-words', async () => {
+  test("a config in Keras' words: no problems in VS Code, hover names the config's word, completion offers the config's names", () => onScreen(page, 'keras-words', async () => {
     // "training" first: the editor renders only the lines in view, and the hover needs "Adam" there.
     const keras = {
       dataset: 'mnist-sample',

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import {
-  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, paletteLabels, repoRoot, screenshot,
-  startCodeServer, webviewFrame, runCommand, type CodeServer,
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, paletteLabels, repoRoot, screenshot, startCodeServer, webviewFrame, runCommand, type CodeServer, onScreen,
 } from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
@@ -22,15 +21,6 @@ describe('Look Inside Model in code-server', { skip, timeout: 900_000 }, () => {
   let server: CodeServer;
   let browser: Browser;
   let page: Page;
-
-  async function onScreen(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await screenshot(page, `failed-${name}`).catch(() => undefined);
-      throw err;
-    }
-  }
 
   /** The Dashboard's prediction for each test digit of its sample grid, by test index. */
   async function dashboardPredictions(view: FrameLocator): Promise<Map<string, string>> {
@@ -65,7 +55,7 @@ describe('Look Inside Model in code-server', { skip, timeout: 900_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
-  test('after training the CNN preset: every layer, the filters, saliency and Grad-CAM; a channel up close', () => onScreen('inside', async () => {
+  test('after training the CNN preset: every layer, the filters, saliency and Grad-CAM; a channel up close', () => onScreen(page, 'inside', async () => {
     await runCommand(page, 'MNIST: Train');
     // Train brings the Dashboard into view; clicking the MNIST icon as it does could close the sidebar.
     const view = await webviewFrame(page, { extensionId: EXTENSION_ID, where: 'sidebar' }, TRAIN_TIMEOUT_MS);

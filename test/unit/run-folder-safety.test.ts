@@ -118,8 +118,7 @@ describe('writers of run folder files (an audit of src/)', () => {
     'src/node/runs/run-lock.ts': 'the lock: a temp file linked or renamed into place',
     'src/trainer/kernels/threads.ts': 'scripts for wasm worker threads in a fresh temp folder',
     'src/host/config-editing/create-config.ts': "mnist.config.json through VS Code's file system, after asking",
-    'src/host/panels/dashboard-tools.ts': 'exported charts, to a file the user picked',
-    'src/host/panels/inside-panel.ts': 'Look Inside Model images and layer outputs, to a file the user picked',
+    'src/host/panels/save-export.ts': 'charts, Look Inside Model images and layer outputs, to a file the user picked',
     'src/node/files/durable.ts': 'writeFileDurable: write + fsync, for the temp files the writers above rename into place',
     'src/node/files/regular-file.ts': 'opens read-only (O_NOFOLLOW), to read run and model files with a size cap',
   };

@@ -2,7 +2,7 @@
 // model (in the predictor process, kept warm while a dashboard is open) and chart exports.
 import * as vscode from 'vscode';
 import type { ExportRequest, PredictionMessage, PredictRequest, TrainerEvent } from '../../shared/protocol';
-import { saveExport } from './export';
+import { saveExportWithDialog } from './save-export';
 import { PredictorClient, savedModelDir } from '../../node/processes/predictor-client';
 
 export interface ToolRun {
@@ -57,22 +57,9 @@ export class DashboardTools implements vscode.Disposable {
 
   /** Save dialog (beside the shown run by default), then the write; only the file the user picked. */
   async export(req: ExportRequest): Promise<void> {
-    const base = this.runDir() ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    try {
-      const saved = await saveExport(req, {
-        pick: (fileName, filters) =>
-          vscode.window.showSaveDialog({
-            title: 'MNIST: Save Chart',
-            defaultUri: base ? vscode.Uri.joinPath(vscode.Uri.file(base), fileName) : undefined,
-            filters,
-          }),
-        write: (uri, bytes) => vscode.workspace.fs.writeFile(uri, bytes),
-      });
-      if (saved) vscode.window.setStatusBarMessage(`$(check) Saved ${vscode.workspace.asRelativePath(saved)}`, 4000);
-    } catch (err) {
-      void vscode.window.showErrorMessage(`MNIST: could not save ${req.fileName}: ${(err as Error).message}`);
-    }
+    await saveExportWithDialog(req, 'MNIST: Save Chart', this.runDir() ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
   }
+
 
   dispose(): void {
     this.trustGranted.dispose();

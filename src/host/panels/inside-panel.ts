@@ -15,7 +15,7 @@ import { readEvents } from '../../node/runs/run-folder';
 import { listRunRecords } from '../../node/runs/run-listing';
 import type { RunRecord } from '../../shared/run-record';
 import { readSettings } from '../settings';
-import { saveExport } from './export';
+import { saveExportWithDialog } from './save-export';
 import { SinglePanel } from './webview-panel';
 
 /** The run a command argument names (a Runs view item, a run folder path), looked up among the listed runs only. */
@@ -154,22 +154,9 @@ export class InsidePanel implements vscode.Disposable {
   }
 
   private async export(req: ExportRequest): Promise<void> {
-    const base = this.run?.dir;
-    try {
-      const saved = await saveExport(req, {
-        pick: (fileName, filters) =>
-          vscode.window.showSaveDialog({
-            title: 'MNIST: Save from Look Inside Model',
-            defaultUri: base ? vscode.Uri.joinPath(vscode.Uri.file(base), fileName) : undefined,
-            filters,
-          }),
-        write: (uri, bytes) => vscode.workspace.fs.writeFile(uri, bytes),
-      });
-      if (saved) vscode.window.setStatusBarMessage(`$(check) Saved ${vscode.workspace.asRelativePath(saved)}`, 4000);
-    } catch (err) {
-      void vscode.window.showErrorMessage(`MNIST: could not save ${req.fileName}: ${(err as Error).message}`);
-    }
+    await saveExportWithDialog(req, 'MNIST: Save from Look Inside Model', this.run?.dir);
   }
+
 
   dispose(): void {
     this.view.dispose();
