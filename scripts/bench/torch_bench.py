@@ -74,6 +74,7 @@ def main():
     test_y = read_idx(find(a.data, 't10k-labels-idx1-ubyte')).long()
     n = int(len(labels) * (1 - a.validation_split))
     x, y = images[:n].contiguous(), labels[:n].contiguous()
+    val_x, val_y = images[n:].contiguous(), labels[n:].contiguous()
     batches = (n + a.batch - 1) // a.batch
     warm = max(3, int(batches * a.warmup))
 
@@ -99,6 +100,14 @@ def main():
             opt.step()
             # Keras' fit reads the batch's loss and accuracy back every batch; so do we.
             _ = loss.item(), (out.argmax(1) == yb).float().mean().item()
+        # Keras' fit ends the epoch with the validation pass (in batches of the batch size), and the
+        # trainer's last batch event comes after it: timed here too, so both do the same work.
+        model.eval()
+        with torch.no_grad():
+            for i in range(0, len(val_y), a.batch):
+                out = model(val_x[i:i + a.batch])
+                _ = loss_fn(out, val_y[i:i + a.batch]).item(), (out.argmax(1) == val_y[i:i + a.batch]).float().mean().item()
+        model.train()
         t_end = time.perf_counter()
         c_end = time.process_time()
         model.eval()

@@ -131,10 +131,11 @@ async function tryWasm(wasmDir = defaultWasmDir()): Promise<Attempt> {
   const started = await keepingProcessListeners(() => tf.setBackend('wasm'));
   if (!started) return { ok: false, why: 'initialisation failed (see the warning above)' };
   registerWasmKernels();
-  const threads = getThreadsCount();
-  // Under the threaded build our conv kernels split each batch with a helper thread of their own.
-  const helper = threads > 1 ? await startSimdHelper(tf.backend() as BackendWasm) : null;
-  const split = helper ? ' (conv kernels split across 2)' : '';
+  // Under the threaded build (shared memory) our kernels split each batch with a helper thread of
+  // their own; XNNPACK's pool is kept at one (kernels/threads.ts).
+  const helper = await startSimdHelper(tf.backend() as BackendWasm);
+  const threads = getThreadsCount() + (helper ? 1 : 0);
+  const split = helper ? ' (our kernels split across 2)' : '';
   // FMA: our kernels' multiply-adds fused (relaxed SIMD; the trainer is forked with its flag where Node needs it).
   const fma = simd && simdKernels(tf.backend() as BackendWasm) !== null && simdFlavour() === 'fma';
   const features = simd ? (fma ? ' with SIMD+FMA' : ' with SIMD') : ' without SIMD';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SHAPE, type LayerConfig, type MnistConfig } from '../shared/config';
 import type { LayerSummary, ModelEvent } from '../shared/protocol';
+import { categoricalCrossentropy } from './kernels/cross-entropy';
 
 function makeLayer(layer: LayerConfig, inputShape: number[] | undefined): tf.layers.Layer {
   const first = inputShape ? { inputShape } : {};
@@ -45,7 +46,9 @@ function makeOptimizer(config: MnistConfig['training']): tf.Optimizer {
 export function buildModel(config: MnistConfig): tf.Sequential {
   const model = tf.sequential();
   config.model.layers.forEach((layer, i) => model.add(makeLayer(layer, i === 0 ? [...IMAGE_SHAPE] : undefined)));
-  model.compile({ optimizer: makeOptimizer(config.training), loss: config.training.loss, metrics: ['accuracy'] });
+  // The loss as a function (the same arithmetic, one kernel each way on wasm) rather than its name.
+  const loss = config.training.loss === 'categoricalCrossentropy' ? categoricalCrossentropy : config.training.loss;
+  model.compile({ optimizer: makeOptimizer(config.training), loss, metrics: ['accuracy'] });
   return model;
 }
 

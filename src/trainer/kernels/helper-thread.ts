@@ -11,6 +11,8 @@ const POSTED = 1;
 const DONE = 2;
 const FAILED = 3;
 const MAX_ARGS = 32;
+// Polls of the control word before a thread sleeps: about a millisecond.
+const SPINS = 200_000;
 
 // Plain JS for the worker (eval: true), so no file has to sit next to the bundle.
 const WORKER_SOURCE = `
@@ -24,7 +26,10 @@ const c = new Int32Array(control);
 parentPort.postMessage('ready');
 for (;;) {
   let s;
-  while ((s = Atomics.load(c, 0)) !== ${POSTED}) Atomics.wait(c, 0, s);
+  let spins = 0;
+  // Kernels come in bursts (a training step): spin a while before sleeping, as a futex wake costs
+  // more than a small kernel's half.
+  while ((s = Atomics.load(c, 0)) !== ${POSTED}) if (++spins > ${SPINS}) Atomics.wait(c, 0, s);
   try {
     table[c[1]](...c.subarray(3, 3 + c[2]));
     Atomics.store(c, 0, ${DONE});
@@ -84,7 +89,8 @@ export function startHelperThread(memory: WasmMemory, modules: Record<string, Ui
           Atomics.notify(c, 0);
           run(...mine);
           let s;
-          while ((s = Atomics.load(c, 0)) === POSTED) Atomics.wait(c, 0, POSTED);
+          let spins = 0;
+          while ((s = Atomics.load(c, 0)) === POSTED) if (++spins > SPINS) Atomics.wait(c, 0, POSTED);
           Atomics.store(c, 0, IDLE);
           splits++;
           if (s === FAILED) throw new Error(`the helper thread failed in ${name}`);

@@ -7,8 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { f32 } from './heap';
-import { splitBatch } from './max-pool';
-import { simdKernels } from './simd';
+import { simdKernels, splitBatch } from './simd';
 
 export const maxPoolGradWasm: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = b as BackendWasm;
@@ -31,7 +30,7 @@ export const maxPoolGradWasm: KernelFunc = ({ inputs, backend: b, attrs }) => {
     const [xBytes, dyBytes] = [4 * inHeight * inWidth * channels, 4 * outHeight * outWidth * channels];
     splitBatch(backend, 'maxPoolGrad2x2', simd.maxPoolGrad2x2, batchSize, (first, count) => [
       xAt + first * xBytes, dyAt + first * dyBytes, dxAt + first * xBytes, count, inHeight, inWidth, channels, outHeight, outWidth,
-    ]);
+    ], { work: batchSize * inHeight * inWidth * channels });
     return out;
   }
   const x = f32(backend, input);

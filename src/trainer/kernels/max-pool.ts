@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, MaxPoolAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { simdHelper, simdKernels } from './simd';
+import { simdKernels, splitBatch } from './simd';
 
 type Shape4 = [number, number, number, number];
 
@@ -24,20 +24,6 @@ export function whole2x2Pool(
   return whole && fits && info.inChannels % 4 === 0 ? info : null;
 }
 
-/**
- * Runs a per-image kernel `name` on the whole batch, or half here and half on the helper thread;
- * `args(first, count)` gives its arguments for images first .. first + count − 1.
- */
-export function splitBatch(backend: BackendWasm, name: string, run: (...a: number[]) => void, batch: number, args: (first: number, count: number) => number[]): void {
-  const helper = simdHelper(backend);
-  if (helper && batch > 1) {
-    const half = Math.ceil(batch / 2);
-    helper.split(name, run, args(0, half), args(half, batch - half));
-  } else {
-    run(...args(0, batch));
-  }
-}
-
 /** Wraps wasm's own kernel: the SIMD loop for whole 2×2 windows, `original` elsewhere. */
 export function maxPoolWasm(original: KernelFunc): KernelFunc {
   return (args) => {
@@ -53,7 +39,7 @@ export function maxPoolWasm(original: KernelFunc): KernelFunc {
     const [xBytes, outBytes] = [4 * inHeight * inWidth * inChannels, 4 * outHeight * outWidth * inChannels];
     splitBatch(backend, 'maxPool2x2', simd.maxPool2x2, batchSize, (first, count) => [
       xAt + first * xBytes, outAt + first * outBytes, count, inHeight, inWidth, inChannels, outHeight, outWidth,
-    ]);
+    ], { work: batchSize * inHeight * inWidth * inChannels });
     return out;
   };
 }

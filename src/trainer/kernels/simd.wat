@@ -530,4 +530,29 @@
         (br_if $cols (i32.lt_u (local.get $x) (local.get $row_end))))
       (br $rows)))
   )
+
+  ;; The way back through a layer's bias and ReLU in one pass, rows × c floats, c a multiple of 4:
+  ;; dx = dy where y > 0, else 0 (y is the layer's output, so y > 0 exactly where its input was);
+  ;; db[k] += Σ_r dx[r, k] (db is added to, not cleared).
+  (func (export "reluBiasGrad") (param $dy i32) (param $y i32) (param $dx i32) (param $db i32) (param $rows i32) (param $c i32)
+    (local $end i32) (local $row_end i32) (local $b i32) (local $c4 i32) (local $v v128)
+    (local.set $c4 (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.add (local.get $dy) (i32.mul (local.get $rows) (local.get $c4))))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $dy) (local.get $end)))
+      (local.set $row_end (i32.add (local.get $dy) (local.get $c4)))
+      (local.set $b (local.get $db))
+      (loop $cols
+        (local.set $v (v128.and
+          (v128.load (local.get $dy))
+          (f32x4.gt (v128.load (local.get $y)) (v128.const f32x4 0 0 0 0))))
+        (v128.store (local.get $dx) (local.get $v))
+        (v128.store (local.get $b) (f32x4.add (v128.load (local.get $b)) (local.get $v)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br_if $cols (i32.lt_u (local.get $dy) (local.get $row_end))))
+      (br $rows)))
+  )
 )

@@ -40,13 +40,10 @@ export const threadedWasmStatus = (): ThreadedWasmStatus | undefined => status;
 
 /**
  * Before the backend starts: models with convolutions on wasm or auto get the threaded build
- * with two threads where there are two cores (MNIST_WASM_THREADS=N overrides; 1 turns it off).
- * On an idle 2-core machine the CNN at batch 128 trained at 2,205 samples/s on two threads
- * against 1,470 on one (npm run bench, medians of 3, load 2). It does not pay when the other core
- * is busy (157-175 ms a step against 128-154 ms on one thread, measured beside other jobs), nor
- * for dense-only models: every kernel hands work to the pool and waits (~0.1 ms each), which
- * ~130 small kernels a batch never win back (MLP b32 step 14-22 ms against 3-5 ms), so those stay
- * single-threaded even when asked.
+ * where there are two cores (MNIST_WASM_THREADS=1 turns it off): its heap is shared memory, so
+ * our kernels split each batch with a helper thread. Dense-only models stay on the
+ * single-threaded build even when asked: with their few small products the shared-memory build
+ * lost more than the split won (MLP b32 12.6-14.7k samples/s against 17.9-19.0k, alternating runs).
  */
 export function prepareWasmThreads(config: Pick<MnistConfig, 'backend' | 'model'>, wasmDir: string, threads = wasmThreadsWanted()): void {
   if (threads <= 1) return;
@@ -78,7 +75,7 @@ export function registerThreadedWasm(wasmDir: string, threads = availableParalle
       return original();
     }
     try {
-      const backend = new BackendWasm((await startThreaded(wasmDir, threads)) as never);
+      const backend = new BackendWasm((await startThreaded(wasmDir)) as never);
       status = { requested: threads, started: true };
       return backend;
     } catch (err) {
@@ -92,7 +89,7 @@ export function registerThreadedWasm(wasmDir: string, threads = availableParalle
 
 const START_TIMEOUT_MS = 30_000;
 
-async function startThreaded(wasmDir: string, threads: number): Promise<ThreadedModule> {
+async function startThreaded(wasmDir: string): Promise<ThreadedModule> {
   const binary = readFileSync(join(wasmDir, THREADED_WASM));
   const dir = mkdtempSync(join(tmpdir(), 'mnist-wasm-'));
   try {
@@ -101,7 +98,10 @@ async function startThreaded(wasmDir: string, threads: number): Promise<Threaded
     // Exactly what tfjs puts into its blobs (the '\n' escape included, see its backend_wasm.ts).
     writeFileSync(workerScript, (wasmWorkerContents as string).replace(/\n/g, '\\n'));
     writeFileSync(mainScript, `var WasmBackendModuleThreadedSimd = ${threadedFactory.toString()}`);
-    setThreadsCount(threads);
+    // XNNPACK's pool stays at one thread (none of its own): the second core is our helper's
+    // (helper-thread.ts), which runs every large kernel of a step split in two. A pool of two
+    // woke its thread for each of ~150 kernels a step, small ones included, for ~0.1 ms each.
+    setThreadsCount(1);
     let fail: (err: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (fail = reject));
     const timer = setTimeout(() => fail(new Error(`the threaded wasm build did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
@@ -110,7 +110,7 @@ async function startThreaded(wasmDir: string, threads: number): Promise<Threaded
       locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? workerScript : join(prefix, path)),
       instantiateWasm: (imports: { env: Record<string, unknown> }, receive: (instance: object, module: object) => void) => {
         // The C++ side divides this by 2 (for hyper-threads) and caps the pool with it.
-        imports.env.emscripten_num_logical_cores = () => 2 * threads;
+        imports.env.emscripten_num_logical_cores = () => 2;
         wasmApi.instantiate(binary, imports).then(({ instance, module: compiled }) => receive(instance, compiled), fail);
         return {};
       },

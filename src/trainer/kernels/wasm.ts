@@ -2,15 +2,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, fusedAdamConfig, registerFusedAdam } from './adam';
 import { addWasm } from './add';
-import { batchMatMulWasm } from './batch-mat-mul';
+import { batchMatMulWasm, fusedMatMulWasm } from './batch-mat-mul';
 import { conv2dWasm, fusedConv2dWasm } from './conv2d';
+import { registerCrossEntropy } from './cross-entropy';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
+import { registerFusedLayers } from './fused-layers';
 import { gatherWasm } from './gather';
 import { castWasm, identityWasm } from './identity';
 import { wrapWasmKernel } from './heap';
 import { maxPoolWasm } from './max-pool';
 import { maxPoolGradWasm } from './max-pool-grad';
+import { reluBiasGradConfig, RELU_BIAS_GRAD } from './relu-bias-grad';
 import { sliceWasm } from './slice';
 import { sumWasm } from './sum';
 
@@ -22,10 +25,14 @@ export function registerWasmKernels(): void {
   }
   if (tf.getKernel(ADAM_KERNEL, 'wasm') == null) tf.registerKernel(fusedAdamConfig);
   registerFusedAdam();
+  if (tf.getKernel(RELU_BIAS_GRAD, 'wasm') == null) tf.registerKernel(reluBiasGradConfig);
+  registerFusedLayers();
+  registerCrossEntropy();
   wrapWasmKernel('Conv2D', conv2dWasm);
   wrapWasmKernel('FusedConv2D', fusedConv2dWasm);
   wrapWasmKernel('Conv2DBackpropInput', conv2dBackpropInputWasm);
   wrapWasmKernel('BatchMatMul', batchMatMulWasm);
+  wrapWasmKernel('_FusedMatMul', fusedMatMulWasm);
   wrapWasmKernel('MaxPool', maxPoolWasm);
   wrapWasmKernel('Slice', sliceWasm);
   wrapWasmKernel('GatherV2', gatherWasm);

@@ -1,0 +1,102 @@
+// Keras' categorical cross-entropy as one kernel each way on wasm. tfjs-layers computes it on the
+// softmax's output as −Σ y·log(clip(p / Σp, ε, 1 − ε)) in 7 ops, whose gradients are 15 more
+// kernels (the clip's mask alone is four): over a third of the MLP's kernel calls at batch 32,
+// each a few µs of tfjs bookkeeping for a [32, 10] tensor. Here the same arithmetic is one JS
+// loop over the heap forward and one back, with the clip's gradient as tfjs defines it (it passes
+// where ε ≤ q ≤ 1 − ε). Other backends take tfjs-layers' own function.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs';
+import { f32 } from './heap';
+
+export const CROSS_ENTROPY = 'MnistCategoricalCrossentropy';
+export const CROSS_ENTROPY_GRAD = 'MnistCategoricalCrossentropyGrad';
+
+interface Rows {
+  n: number;
+  c: number;
+}
+
+function rows(t: TensorInfo): Rows {
+  const c = t.shape[t.shape.length - 1];
+  return { n: tf.util.sizeFromShape(t.shape) / c, c };
+}
+
+const forward: KernelConfig = {
+  kernelName: CROSS_ENTROPY,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend: b, attrs }) => {
+    const backend = b as BackendWasm;
+    const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
+    const { epsilon } = attrs as unknown as { epsilon: number };
+    const { n, c } = rows(yPred);
+    const out = backend.makeOutput(yPred.shape.slice(0, -1), 'float32');
+    const [y, p, loss] = [yTrue, yPred, out].map((t) => f32(backend, t));
+    for (let i = 0, at = 0; i < n; i++, at += c) {
+      let sum = 0;
+      for (let j = 0; j < c; j++) sum += p[at + j];
+      let l = 0;
+      for (let j = 0; j < c; j++) {
+        const q = Math.min(Math.max(Math.fround(p[at + j] / sum), epsilon), 1 - epsilon);
+        l -= y[at + j] * Math.log(q);
+      }
+      loss[i] = l;
+    }
+    return out;
+  },
+};
+
+const backward: KernelConfig = {
+  kernelName: CROSS_ENTROPY_GRAD,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend: b, attrs }) => {
+    const backend = b as BackendWasm;
+    const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
+    const { epsilon } = attrs as unknown as { epsilon: number };
+    const { n, c } = rows(yPred);
+    const out = backend.makeOutput(yPred.shape, 'float32');
+    const [d, y, p, dp] = [dy, yTrue, yPred, out].map((t) => f32(backend, t));
+    for (let i = 0, at = 0; i < n; i++, at += c) {
+      let sum = 0;
+      for (let j = 0; j < c; j++) sum += p[at + j];
+      // g = ∂loss/∂q through the clip; then through q = p / Σp: ∂/∂p_k = g_k/Σp − Σ_j g_j·p_j / (Σp)².
+      let gp = 0;
+      for (let j = 0; j < c; j++) {
+        const q = Math.fround(p[at + j] / sum);
+        const g = q >= epsilon && q <= 1 - epsilon ? (-d[i] * y[at + j]) / q : 0;
+        dp[at + j] = g;
+        gp += g * p[at + j];
+      }
+      for (let j = 0; j < c; j++) dp[at + j] = dp[at + j] / sum - gp / (sum * sum);
+    }
+    return out;
+  },
+};
+
+/** The two kernels and the forward one's gradient; idempotent. */
+export function registerCrossEntropy(): void {
+  for (const config of [forward, backward]) if (tf.getKernel(config.kernelName, 'wasm') == null) tf.registerKernel(config);
+  if (tf.getGradient(CROSS_ENTROPY) == null) {
+    tf.registerGradient({
+      kernelName: CROSS_ENTROPY,
+      inputsToSave: ['yTrue', 'yPred'],
+      gradFunc: (dy, saved, attrs) => {
+        const [yTrue, yPred] = saved;
+        return {
+          yTrue: () => tf.zerosLike(yTrue),
+          yPred: () => tf.engine().runKernel(CROSS_ENTROPY_GRAD, { dy: dy as Tensor, yTrue, yPred }, attrs) as Tensor,
+        };
+      },
+    });
+  }
+}
+
+/**
+ * Keras' categoricalCrossentropy loss (per sample, on probabilities): the kernel pair where the
+ * backend has it, else tfjs-layers' own. Given to compile() in place of the name.
+ */
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor): Tensor {
+  const fused = tf.getKernel(CROSS_ENTROPY, tf.getBackend()) != null && yPred.dtype === 'float32' && yTrue.shape.join() === yPred.shape.join();
+  if (!fused) return tf.metrics.categoricalCrossentropy(yTrue, yPred);
+  return tf.engine().runKernel(CROSS_ENTROPY, { yTrue: tf.cast(yTrue, 'float32'), yPred }, { epsilon: tf.backend().epsilon() }) as Tensor;
+}
