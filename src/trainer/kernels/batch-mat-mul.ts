@@ -65,7 +65,7 @@ function directMatMul(
       const biasAt = bias ? backend.getMemoryOffset(bias.dataId) : 0;
       // Rows first .. first + count − 1 as one image of 1 × count pixels, the filter 1×1×k×n.
       splitBatch(backend, 'conv4x8', simd.conv4x8, m, (first, count) => [
-        aAt + 4 * first * k, bAt, outAt + 4 * first * n, 1, 1, count, k, 1, count, n, 1, 1, 1, 1, biasAt, relu ? 1 : 0,
+        aAt + 4 * first * k, bAt, outAt + 4 * first * n, 1, 1, count, k, 1, count, n, 1, 1, 1, 1, biasAt, relu ? 1 : 0, 0,
       ], { work: m * k * n, least: 4 });
       return out;
     });

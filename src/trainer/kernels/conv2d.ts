@@ -23,7 +23,7 @@ export function nhwcConvInfo(
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
 }
 
-type Rest = [number, number, number, number, number, number, number, number, number, number, number, number];
+type Rest = [number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 /** Off: always wasm's own (for scripts/bench/conv-flops.ts to compare the two). */
 export const conv2dOptions = { direct: true };
@@ -32,7 +32,7 @@ export const conv2dOptions = { direct: true };
  * conv(x, filter) [+ bias] [then ReLU] by the direct loop, with the batch split across the helper
  * thread where there is one; null where the loop does not apply (the caller runs wasm's own).
  */
-function directConv2d(
+export function directConv2d(
   backend: BackendWasm,
   x: TensorInfo,
   filter: TensorInfo,
@@ -60,10 +60,11 @@ function directConv2d(
     return null;
   }
   return withTemps((temps) => {
+    // Rows of padding the loop skips (padTop); columns it needs in x.
     let padded = x;
-    if (padInfo.top || padInfo.bottom || padInfo.left || padInfo.right) {
+    if (padInfo.left || padInfo.right) {
       const p = run('PadV2', { x }, {
-        paddings: [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]],
+        paddings: [[0, 0], [0, 0], [padInfo.left, padInfo.right], [0, 0]],
         constantValue: 0,
       });
       temps.push(p);
@@ -72,12 +73,12 @@ function directConv2d(
     const out = backend.makeOutput([batchSize, outHeight, outWidth, outChannels], 'float32');
     const [xAt, fAt, outAt] = [padded, filter, out].map((t) => backend.getMemoryOffset(t.dataId));
     const biasAt = bias ? backend.getMemoryOffset(bias.dataId) : 0;
-    const rest = [height, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, biasAt, relu ? 1 : 0];
+    const rest = [inHeight, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, biasAt, relu ? 1 : 0, padInfo.top];
     const helper = simdHelper(backend);
     if (helper && batchSize > 1) {
       // Each thread takes half the batch: disjoint images in, disjoint outputs.
       const half = Math.ceil(batchSize / 2);
-      const xBytes = 4 * height * width * inChannels;
+      const xBytes = 4 * inHeight * width * inChannels;
       const outBytes = 4 * outHeight * outWidth * outChannels;
       helper.split('conv4x8', simd.conv4x8, [xAt, fAt, outAt, half, ...rest], [xAt + half * xBytes, fAt, outAt + half * outBytes, batchSize - half, ...rest]);
     } else {

@@ -386,20 +386,22 @@
       (br $images)))
   )
 
-  ;; Conv2D, valid (pad x first), dilation 1, NHWC/HWIO: out[b,oy,ox,o] = Σ_ky,kx,c
+  ;; Conv2D, valid (pad x's columns first), dilation 1, NHWC/HWIO: out[b,oy,ox,o] = Σ_ky,kx,c
   ;; x[b, oy·sh + ky, ox·sw + kx, c]·f[ky,kx,c,o]. Blocks of 4 output pixels × 8 filters in
   ;; registers; along a filter row, (kx, c) is one contiguous run of x, so the inner loop walks it
   ;; straight. A row's last block overlaps the one before when ow is not a multiple of 4 (it
   ;; writes the same values again). Needs o a multiple of 8 and ow ≥ 4. Fused epilogue for a
   ;; layer's FusedConv2D: the sums start from bias[o] unless $bias is 0 (no bias), and end in
-  ;; max(·, 0) when $relu is not 0.
+  ;; max(·, 0) when $relu is not 0. Rows of padding above and below are not in x: x has H real
+  ;; rows, a window's row y is x's row y − $pt, and filter rows that fall outside x are skipped.
   (func (export "conv4x8")
     (param $x i32) (param $f i32) (param $out i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
     (param $OH i32) (param $OW i32) (param $O i32) (param $KH i32) (param $KW i32)
-    (param $sh i32) (param $sw i32) (param $bias i32) (param $relu i32)
+    (param $sh i32) (param $sw i32) (param $bias i32) (param $relu i32) (param $pt i32)
     (local $b i32) (local $oy i32) (local $ox i32) (local $ob i32) (local $ky i32)
     (local $xp i32) (local $fp i32) (local $end i32)
     (local $O4 i32) (local $q i32) (local $q2 i32) (local $q3 i32) (local $run i32) (local $row i32) (local $fky i32)
+    (local $top i32) (local $kylo i32) (local $kyhi i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $w0 v128) (local $w1 v128) (local $s v128)
     (local.set $O4 (i32.shl (local.get $O) (i32.const 2)))
     ;; q: bytes between neighbouring output pixels' windows; run: bytes of one filter row in x
@@ -415,6 +417,12 @@
       (local.set $oy (i32.const 0))
       (block $oy_done (loop $orows
         (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $OH)))
+        ;; The filter rows whose x row, oy·sh + ky − pt, lies in 0 .. H − 1 (the others read padding zeros).
+        (local.set $top (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $pt)))
+        (local.set $kylo (i32.const 0))
+        (if (i32.lt_s (local.get $top) (i32.const 0)) (then (local.set $kylo (i32.sub (i32.const 0) (local.get $top)))))
+        (local.set $kyhi (i32.sub (local.get $H) (local.get $top)))
+        (if (i32.gt_s (local.get $kyhi) (local.get $KH)) (then (local.set $kyhi (local.get $KH))))
         (local.set $ox (i32.const 0))
         (block $ox_done (loop $ocols
           (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $OW)))
@@ -435,12 +443,12 @@
             (local.set $a5 (local.get $w1))
             (local.set $a6 (local.get $w0))
             (local.set $a7 (local.get $w1))
-            (local.set $ky (i32.const 0))
+            (local.set $ky (local.get $kylo))
             (block $ky_done (loop $krows
-              (br_if $ky_done (i32.ge_u (local.get $ky) (local.get $KH)))
-              ;; x at (b, oy·sh + ky, ox·sw, 0); f at (ky, 0, 0, ob)
+              (br_if $ky_done (i32.ge_s (local.get $ky) (local.get $kyhi)))
+              ;; x at (b, oy·sh + ky − pt, ox·sw, 0); f at (ky, 0, 0, ob)
               (local.set $xp (i32.add (local.get $x) (i32.add
-                (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (i32.add (i32.mul (local.get $oy) (local.get $sh)) (local.get $ky))) (local.get $row))
+                (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (i32.add (local.get $top) (local.get $ky))) (local.get $row))
                 (i32.mul (local.get $ox) (local.get $q)))))
               (local.set $fp (i32.add (local.get $f) (i32.add (i32.mul (local.get $ky) (local.get $fky)) (i32.shl (local.get $ob) (i32.const 2)))))
               (local.set $end (i32.add (local.get $xp) (local.get $run)))
