@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SHAPE, type LayerConfig, type MnistConfig } from '../shared/config';
 import type { LayerSummary, ModelEvent } from '../shared/protocol';
 import { categoricalCrossentropy } from './kernels/cross-entropy';
+import { useDenseStep } from './kernels/dense-step';
 
 function makeLayer(layer: LayerConfig, inputShape: number[] | undefined): tf.layers.Layer {
   const first = inputShape ? { inputShape } : {};
@@ -49,6 +50,7 @@ export function buildModel(config: MnistConfig): tf.Sequential {
   // The loss as a function (the same arithmetic, one kernel each way on wasm) rather than its name.
   const loss = config.training.loss === 'categoricalCrossentropy' ? categoricalCrossentropy : config.training.loss;
   model.compile({ optimizer: makeOptimizer(config.training), loss, metrics: ['accuracy'] });
+  useDenseStep(model);
   return model;
 }
 

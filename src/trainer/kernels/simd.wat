@@ -563,4 +563,26 @@
         (br_if $cols (i32.lt_u (local.get $dy) (local.get $row_end))))
       (br $rows)))
   )
+
+  ;; out[j, i] = a[i, j] for a rows × cols floats: a dense layer's weights turned for its input
+  ;; gradient (dx = dy·Wᵀ). Scalar: it moves a layer's weights once a step, and in wasm it runs
+  ;; compiled from the first step, where a JS loop would start in the interpreter.
+  (func (export "transpose") (param $a i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $src i32) (local $dst i32) (local $rows4 i32)
+    (local.set $rows4 (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rows_done (loop $rows_loop
+      (br_if $rows_done (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $cols)) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      (block $cols_done (loop $cols_loop
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $cols)))
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rows4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols_loop)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows_loop)))
+  )
 )
