@@ -73,8 +73,19 @@ function directMatMul(
   // aᵀ·b: a is [r × m], b [r × n]; dW of a 1×1 conv over r pixels of m channels.
   if (bias || relu) return null;
   const r = A[0];
-  const kernel = m % 4 === 0 && n % 8 === 0 ? 'convFilterGrad4x8' : n % 16 === 0 ? 'convFilterGrad1x16' : null;
-  if (!kernel || r < 1) return null;
+  const fits = (rows: number, cols: number) => (rows % 4 === 0 && cols % 8 === 0 ? 'convFilterGrad4x8' : cols % 16 === 0 ? 'convFilterGrad1x16' : null);
+  if (r < 1) return null;
+  if (!fits(m, n) && fits(n, m)) {
+    // A dense layer of 10 units (n): (bᵀ·a)ᵀ, the product the loops take, then turned.
+    const swapped = directMatMul(backend, b, a, true, false, undefined, false);
+    if (!swapped) return null;
+    const out = backend.makeOutput(outShape, 'float32');
+    simd.transpose(backend.getMemoryOffset(swapped.dataId), backend.getMemoryOffset(out.dataId), n, m);
+    backend.disposeData(swapped.dataId);
+    return out;
+  }
+  const kernel = fits(m, n);
+  if (!kernel) return null;
   const out = backend.makeOutput(outShape, 'float32');
   const split = r > 1 && helperFor(backend, r * m * n) !== null;
   const partial = split ? backend.makeOutput([m, n], 'float32') : null;
