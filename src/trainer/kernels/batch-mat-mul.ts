@@ -9,7 +9,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { BatchMatMulAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { run, withTemps } from './heap';
-import { helperFor, simdKernels, splitBatch } from './simd';
+import { type SimdKernels, helperFor, simdKernels, splitBatch } from './simd';
 
 /** Off: wasm's own kernels behind the transposes (for benchmarks and tests comparing the two). */
 export const matMulOptions = { direct: true };
@@ -87,18 +87,20 @@ function directMatMul(
   const kernel = fits(m, n);
   if (!kernel) return null;
   const out = backend.makeOutput(outShape, 'float32');
-  const split = r > 1 && helperFor(backend, r * m * n) !== null;
-  const partial = split ? backend.makeOutput([m, n], 'float32') : null;
+  const helper = r > 1 ? helperFor(backend, r * m * n) : null;
+  const partial = helper ? backend.makeOutput([m, n], 'float32') : null;
   const [aAt, bAt, outAt] = [a, b, out].map((t) => backend.getMemoryOffset(t.dataId));
-  const partialAt = partial ? backend.getMemoryOffset(partial.dataId) : 0;
-  let parts = 0;
-  // Each part sums over its rows into its own output; the second is then added to the first.
-  const args = (first: number, count: number) => {
-    const into = parts++ === 0 ? outAt : partialAt;
-    return [aAt + 4 * first * m, bAt + 4 * first * n, into, 1, 1, count, m, 1, count, n, 1, 1, 1, 1, 0, 0];
-  };
-  if (splitBatch(backend, kernel, simd[kernel], r, args, { work: split ? Infinity : 0 })) simd.addInto(outAt, partialAt, m * n);
-  if (partial) backend.disposeData(partial.dataId);
+  // The kernel clears its output, so the rows split in fixed halves, each summed into its own output.
+  const args = (into: number, first: number, count: number) => [aAt + 4 * first * m, bAt + 4 * first * n, into, 1, 1, count, m, 1, count, n, 1, 1, 1, 1, 0, 0];
+  if (helper && partial) {
+    const partialAt = backend.getMemoryOffset(partial.dataId);
+    const half = Math.ceil(r / 2);
+    helper.split(kernel, simd[kernel], args(outAt, 0, half), args(partialAt, half, r - half));
+    simd.addInto(outAt, partialAt, m * n);
+    backend.disposeData(partial.dataId);
+  } else {
+    simd[kernel](...(args(outAt, 0, r) as Parameters<SimdKernels[typeof kernel]>));
+  }
   return out;
 }
 

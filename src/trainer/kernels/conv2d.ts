@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { run, withTemps } from './heap';
-import { simdHelper, simdKernels } from './simd';
+import { simdKernels, splitBatch } from './simd';
 
 type Shape4 = [number, number, number, number];
 
@@ -23,7 +23,6 @@ export function nhwcConvInfo(
   return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
 }
 
-type Rest = [number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 /** Off: always wasm's own (for scripts/bench/conv-flops.ts to compare the two). */
 export const conv2dOptions = { direct: true };
@@ -74,16 +73,9 @@ export function directConv2d(
     const [xAt, fAt, outAt] = [padded, filter, out].map((t) => backend.getMemoryOffset(t.dataId));
     const biasAt = bias ? backend.getMemoryOffset(bias.dataId) : 0;
     const rest = [inHeight, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth, biasAt, relu ? 1 : 0, padInfo.top];
-    const helper = simdHelper(backend);
-    if (helper && batchSize > 1) {
-      // Each thread takes half the batch: disjoint images in, disjoint outputs.
-      const half = Math.ceil(batchSize / 2);
-      const xBytes = 4 * inHeight * width * inChannels;
-      const outBytes = 4 * outHeight * outWidth * outChannels;
-      helper.split('conv4x8', simd.conv4x8, [xAt, fAt, outAt, half, ...rest], [xAt + half * xBytes, fAt, outAt + half * outBytes, batchSize - half, ...rest]);
-    } else {
-      simd.conv4x8(xAt, fAt, outAt, batchSize, ...(rest as Rest));
-    }
+    const [xBytes, outBytes] = [4 * inHeight * width * inChannels, 4 * outHeight * outWidth * outChannels];
+    // Images in chunks on either thread: disjoint images in, disjoint outputs.
+    splitBatch(backend, 'conv4x8', simd.conv4x8, batchSize, (first, count) => [xAt + first * xBytes, fAt, outAt + first * outBytes, count, ...rest]);
     return out;
   });
 }

@@ -1,8 +1,12 @@
 // A second thread for our simd.wat kernels under the threaded wasm build, whose heap is a
 // SharedArrayBuffer: a worker_threads Worker instantiates the same module on the same memory and
-// runs one half of a kernel (half the batch) while the main thread runs the other. Kernels are
-// synchronous, so the hand-over is a few words in shared memory with Atomics.wait/notify, not
-// messages. XNNPACK's own pool cannot take our code, and its thread idles while ours run.
+// runs part of a kernel while the main thread runs the rest. Kernels are synchronous, so the
+// hand-over is a few words in shared memory with Atomics, not messages. XNNPACK's own pool cannot
+// take our code (and is kept at one thread, see threads.ts).
+// Two ways to share a kernel: split (fixed halves, for kernels whose halves sum into separate
+// outputs) and share (chunks of images or rows that either thread takes from a counter, so a
+// helper that is slow to wake or descheduled by other work costs its chunks, not a wait: the main
+// thread takes what is left, and withdraws a job the helper has not started).
 import { Worker } from 'node:worker_threads';
 import type { WasmMemory } from './heap';
 
@@ -10,9 +14,32 @@ const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
 const FAILED = 3;
-const MAX_ARGS = 32;
+const RUNNING = 4;
+const MAX_ARGS = 24;
+// Control words: state, kernel, arg count, mode (0 split, 1 share), next chunk, item count, chunk
+// size, arg index the helper replaces (−1 none) and its value, mask of the args that hold a chunk's
+// item count; then the args, then (share) each arg's step per item.
+const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, OVERRIDE_AT, OVERRIDE, COUNT_MASK, ARGS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const STEPS = ARGS + MAX_ARGS;
 // Polls of the control word before a thread sleeps: about a millisecond.
 const SPINS = 200_000;
+
+/** Runs chunks of a shared job until none is left (the same code on both threads). */
+function takeChunks(c: Int32Array, run: (...a: number[]) => void, override: boolean): void {
+  const argc = c[ARGC];
+  const args = Array.from(c.subarray(ARGS, ARGS + argc));
+  const steps = c.subarray(STEPS, STEPS + argc);
+  const [count, chunk, mask] = [c[COUNT], c[CHUNK], c[COUNT_MASK]];
+  if (override) args[c[OVERRIDE_AT]] = c[OVERRIDE];
+  const base = args.slice();
+  for (;;) {
+    const first = Atomics.add(c, NEXT, 1) * chunk;
+    if (first >= count) return;
+    const n = Math.min(chunk, count - first);
+    for (let i = 0; i < argc; i++) args[i] = (mask >> i) & 1 ? n : base[i] + first * steps[i];
+    run(...args);
+  }
+}
 
 // Plain JS for the worker (eval: true), so no file has to sit next to the bundle.
 const WORKER_SOURCE = `
@@ -23,26 +50,46 @@ for (const [form, bytes] of Object.entries(modules)) forms[form] = new WebAssemb
 // names[i] is "form:kernel", e.g. "fma:conv4x8"
 const table = names.map((key) => { const [form, name] = key.split(':'); return forms[form][name]; });
 const c = new Int32Array(control);
+const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, OVERRIDE_AT, OVERRIDE, COUNT_MASK, ARGS, STEPS] = ${JSON.stringify([STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, OVERRIDE_AT, OVERRIDE, COUNT_MASK, ARGS, STEPS])};
+const takeChunks = ${takeChunks.toString()};
 parentPort.postMessage('ready');
 for (;;) {
   let s;
   let spins = 0;
   // Kernels come in bursts (a training step): spin a while before sleeping, as a futex wake costs
   // more than a small kernel's half.
-  while ((s = Atomics.load(c, 0)) !== ${POSTED}) if (++spins > ${SPINS}) Atomics.wait(c, 0, s);
+  while ((s = Atomics.load(c, STATE)) !== ${POSTED}) if (++spins > ${SPINS}) Atomics.wait(c, STATE, s);
+  // A shared job the main thread has withdrawn (it finished every chunk first) is not started.
+  if (Atomics.compareExchange(c, STATE, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
   try {
-    table[c[1]](...c.subarray(3, 3 + c[2]));
-    Atomics.store(c, 0, ${DONE});
+    const run = table[c[KERNEL]];
+    if (c[MODE] === 1) takeChunks(c, run, c[OVERRIDE_AT] >= 0);
+    else run(...c.subarray(ARGS, ARGS + c[ARGC]));
+    Atomics.store(c, STATE, ${DONE});
   } catch (err) {
-    Atomics.store(c, 0, ${FAILED});
+    Atomics.store(c, STATE, ${FAILED});
   }
-  Atomics.notify(c, 0);
+  Atomics.notify(c, STATE);
 }
 `;
+
+/** A kernel's arguments for `count` items from item `first` on, as per-item steps: see share. */
+export interface SharedJob {
+  /** Arguments for the items from 0 (the count positions aside). */
+  base: number[];
+  /** What each argument grows by per item (an offset: the item's bytes; 0 for shapes). */
+  steps: number[];
+  /** The arguments that hold the chunk's item count. */
+  countAt: number[];
+  /** The helper's value for one argument (its own accumulator), if any. */
+  helperOverride?: { at: number; value: number };
+}
 
 export interface HelperThread {
   /** Runs kernel `name` ("form:kernel") with `mine` here and `theirs` on the helper at once; returns when both are done. */
   split(name: string, run: (...args: number[]) => void, mine: number[], theirs: number[]): void;
+  /** Runs kernel `name` over `count` items in chunks of `chunk`, taken in turn by this thread and the helper; returns when all are done. */
+  share(name: string, run: (...args: number[]) => void, count: number, chunk: number, job: SharedJob): void;
   /** How many kernels it has split so far. */
   readonly splits: number;
 }
@@ -66,8 +113,25 @@ export function startHelperThread(memory: WasmMemory, modules: Record<string, Ui
   let started = starting.get(memory);
   if (!started) {
     started = new Promise((resolve) => {
-      const control = new SharedArrayBuffer(4 * (3 + MAX_ARGS));
+      const control = new SharedArrayBuffer(4 * (STEPS + MAX_ARGS));
       const c = new Int32Array(control);
+      let splits = 0;
+      /** Waits for the helper's part; a shared job it has not started is withdrawn instead. */
+      const finish = (name: string, withdraw: boolean) => {
+        if (withdraw && Atomics.compareExchange(c, STATE, POSTED, IDLE) === POSTED) {
+          splits++;
+          return;
+        }
+        let s = Atomics.load(c, STATE);
+        let spins = 0;
+        while (s === POSTED || s === RUNNING) {
+          if (++spins > SPINS) Atomics.wait(c, STATE, s);
+          s = Atomics.load(c, STATE);
+        }
+        Atomics.store(c, STATE, IDLE);
+        splits++;
+        if (s === FAILED) throw new Error(`the helper thread failed in ${name}`);
+      };
       let worker: Worker;
       try {
         worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, modules, control, names } });
@@ -76,24 +140,36 @@ export function startHelperThread(memory: WasmMemory, modules: Record<string, Ui
         return;
       }
       worker.unref(); // it never holds Node open; it waits in Atomics.wait until the process ends
-      let splits = 0;
       const helper: HelperThread = {
         get splits() {
           return splits;
         },
         split(name, run, mine, theirs) {
-          c[1] = names.indexOf(name);
-          c[2] = theirs.length;
-          c.set(theirs, 3);
-          Atomics.store(c, 0, POSTED);
-          Atomics.notify(c, 0);
+          c[KERNEL] = names.indexOf(name);
+          c[MODE] = 0;
+          c[ARGC] = theirs.length;
+          c.set(theirs, ARGS);
+          Atomics.store(c, STATE, POSTED);
+          Atomics.notify(c, STATE);
           run(...mine);
-          let s;
-          let spins = 0;
-          while ((s = Atomics.load(c, 0)) === POSTED) if (++spins > SPINS) Atomics.wait(c, 0, POSTED);
-          Atomics.store(c, 0, IDLE);
-          splits++;
-          if (s === FAILED) throw new Error(`the helper thread failed in ${name}`);
+          finish(name, false);
+        },
+        share(name, run, count, chunk, job) {
+          c[KERNEL] = names.indexOf(name);
+          c[MODE] = 1;
+          c[ARGC] = job.base.length;
+          c[NEXT] = 0;
+          c[COUNT] = count;
+          c[CHUNK] = chunk;
+          c[OVERRIDE_AT] = job.helperOverride?.at ?? -1;
+          c[OVERRIDE] = job.helperOverride?.value ?? 0;
+          c[COUNT_MASK] = job.countAt.reduce((m, i) => m | (1 << i), 0);
+          c.set(job.base, ARGS);
+          c.set(job.steps, STEPS);
+          Atomics.store(c, STATE, POSTED);
+          Atomics.notify(c, STATE);
+          takeChunks(c, run, false);
+          finish(name, true);
         },
       };
       worker.once('message', () => {

@@ -123,6 +123,7 @@ export function simdHelper(backend: BackendWasm): HelperThread | null {
       return helper.splits;
     },
     split: (name, run, mine, theirs) => helper.split(`${flavour}:${name}`, run, mine, theirs),
+    share: (name, run, count, chunk, job) => helper.share(`${flavour}:${name}`, run, count, chunk, job),
   };
 }
 
@@ -136,8 +137,10 @@ export function helperFor(backend: BackendWasm, work: number): HelperThread | nu
 }
 
 /**
- * Runs a per-image kernel `name` on the whole batch, or half here and half on the helper thread;
- * `args(first, count)` gives its arguments for images first .. first + count − 1. Returns whether it split.
+ * Runs a per-image kernel `name` on the whole batch, here or in chunks shared with the helper
+ * thread (see HelperThread.share); `args(first, count)` gives its arguments for images first ..
+ * first + count − 1, and must be affine in both (offsets grow with first, counts are counts).
+ * Returns whether the helper was asked.
  */
 export function splitBatch(
   backend: BackendWasm,
@@ -145,17 +148,20 @@ export function splitBatch(
   run: (...a: number[]) => void,
   batch: number,
   args: (first: number, count: number) => number[],
-  /** The kernel's whole work (see helperFor), and the fewest images a part may have (the GEMM's 4 rows). */
-  { work = Infinity, least = 1 }: { work?: number; least?: number } = {},
+  /** The kernel's whole work (see helperFor), the fewest images a chunk may have (the GEMM's 4 rows), the helper's own value for one argument. */
+  { work = Infinity, least = 1, helperOverride }: { work?: number; least?: number; helperOverride?: { at: number; value: number } } = {},
 ): boolean {
   const helper = batch >= 2 * least ? helperFor(backend, work) : null;
-  if (helper) {
-    const half = Math.ceil(batch / 2);
-    helper.split(name, run, args(0, half), args(half, batch - half));
-    return true;
+  if (!helper) {
+    run(...args(0, batch));
+    return false;
   }
-  run(...args(0, batch));
-  return false;
+  const [one, two, next] = [args(0, 1), args(0, 2), args(1, 1)];
+  const countAt = one.flatMap((v, i) => (v !== two[i] ? [i] : []));
+  // Eight chunks: small enough that a late helper costs little, large enough to keep the loops long.
+  const chunk = Math.max(least, Math.ceil(batch / 8));
+  helper.share(name, run, batch, chunk, { base: one, steps: next.map((v, i) => v - one[i]), countAt, helperOverride });
+  return true;
 }
 
 /** Starts that helper; resolves null under the single-threaded builds, or when it cannot start. */
