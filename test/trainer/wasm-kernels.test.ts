@@ -1,4 +1,4 @@
-// Our wasm kernels (BatchMatMul with transposed operands, Slice, GatherV2 on axis 0, Sum over leading axes,
+// Our wasm kernels (BatchMatMul, Slice, GatherV2 on axis 0, Sum over leading axes,
 // MaxPoolGrad, fused Adam) against tfjs's cpu backend,
 // on real digits: ../shared/datasets/mnist-10k where present, else the bundled mnist-sample.
 import * as tf from '@tensorflow/tfjs';
@@ -77,7 +77,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   const w = () => tf.tensor2d(values(PIXELS * 128, 3, 0.05), [PIXELS, 128]);
   const dy = () => tf.tensor2d(values(32 * 128, 5), [32, 128]);
   const products: [string, () => tf.Tensor][] = [
-    ['x·W (untransposed: wasm own path)', () => tf.matMul(x(), w())],
+    ['x·W (untransposed: our conv4x8 loop as a 1×1 conv)', () => tf.matMul(x(), w())],
     ['xᵀ·dy (a dense kernel gradient)', () => tf.matMul(x(), dy(), true, false)],
     ['dy·Wᵀ (a dense input gradient)', () => tf.matMul(dy(), w(), false, true)],
     ['Wᵀ·xᵀ (both transposed)', () => tf.matMul(w(), x(), true, true)],
