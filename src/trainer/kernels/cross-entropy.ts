@@ -22,22 +22,34 @@ function rows(t: TensorInfo): Rows {
   return { n: tf.util.sizeFromShape(t.shape) / c, c };
 }
 
+/** ε and 1 − ε in float32, as tfjs's clipByValue compares. */
+export function clipBounds(attrs: unknown): [number, number] {
+  const { epsilon } = attrs as { epsilon: number };
+  return [Math.fround(epsilon), Math.fround(1 - epsilon)];
+}
+
+/** Σ p over a row, added in float32 as tfjs's Sum does. */
+export function rowSum(p: Float32Array, at: number, c: number): number {
+  let sum = 0;
+  for (let j = 0; j < c; j++) sum = Math.fround(sum + p[at + j]);
+  return sum;
+}
+
 const forward: KernelConfig = {
   kernelName: CROSS_ENTROPY,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = b as BackendWasm;
     const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
-    const { epsilon } = attrs as unknown as { epsilon: number };
+    const [lo, hi] = clipBounds(attrs);
     const { n, c } = rows(yPred);
     const out = backend.makeOutput(yPred.shape.slice(0, -1), 'float32');
     const [y, p, loss] = [yTrue, yPred, out].map((t) => f32(backend, t));
     for (let i = 0, at = 0; i < n; i++, at += c) {
-      let sum = 0;
-      for (let j = 0; j < c; j++) sum += p[at + j];
+      const sum = rowSum(p, at, c);
       let l = 0;
       for (let j = 0; j < c; j++) {
-        const q = Math.min(Math.max(Math.fround(p[at + j] / sum), epsilon), 1 - epsilon);
+        const q = Math.min(Math.max(Math.fround(p[at + j] / sum), lo), hi);
         l -= y[at + j] * Math.log(q);
       }
       loss[i] = l;
@@ -52,18 +64,17 @@ const backward: KernelConfig = {
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = b as BackendWasm;
     const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
-    const { epsilon } = attrs as unknown as { epsilon: number };
+    const [lo, hi] = clipBounds(attrs);
     const { n, c } = rows(yPred);
     const out = backend.makeOutput(yPred.shape, 'float32');
     const [d, y, p, dp] = [dy, yTrue, yPred, out].map((t) => f32(backend, t));
     for (let i = 0, at = 0; i < n; i++, at += c) {
-      let sum = 0;
-      for (let j = 0; j < c; j++) sum += p[at + j];
+      const sum = rowSum(p, at, c);
       // g = ∂loss/∂q through the clip; then through q = p / Σp: ∂/∂p_k = g_k/Σp − Σ_j g_j·p_j / (Σp)².
       let gp = 0;
       for (let j = 0; j < c; j++) {
         const q = Math.fround(p[at + j] / sum);
-        const g = q >= epsilon && q <= 1 - epsilon ? (-d[i] * y[at + j]) / q : 0;
+        const g = q >= lo && q <= hi ? (-d[i] * y[at + j]) / q : 0;
         dp[at + j] = g;
         gp += g * p[at + j];
       }

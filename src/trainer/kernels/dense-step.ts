@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, NamedTensorMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
-import { categoricalCrossentropy } from './cross-entropy';
+import { categoricalCrossentropy, clipBounds, rowSum } from './cross-entropy';
 import { f32 } from './heap';
 import { type SimdKernels, simdKernels } from './simd';
 
@@ -67,7 +67,8 @@ const denseStepConfig: KernelConfig = {
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = b as BackendWasm;
     const simd = simdKernels(backend)!;
-    const { relu, epsilon } = attrs as unknown as DenseStepAttrs;
+    const { relu } = attrs as unknown as DenseStepAttrs;
+    const [lo, hi] = clipBounds(attrs);
     const { x, y } = inputs as { x: TensorInfo; y: TensorInfo };
     const layers = relu.length + 1;
     const kernels = [...Array(layers).keys()].map((l) => (inputs as Record<string, TensorInfo>)[`k${l}`]);
@@ -132,19 +133,19 @@ const denseStepConfig: KernelConfig = {
         let sum = 0;
         for (let j = 0; j < classes; j++) sum += p[j] = Math.exp(logits[row + j] - max);
         // categoricalAccuracy: the first maximum of the target and of the probabilities (as ArgMax).
-        let [truth, best, pSum] = [0, 0, 0];
+        let [truth, best] = [0, 0];
         for (let j = 0; j < classes; j++) {
           p[j] /= sum;
-          pSum += p[j];
           if (target[r * classes + j] > target[r * classes + truth]) truth = j;
           if (p[j] > p[best]) best = j;
         }
         if (truth === best) correct++;
+        const pSum = rowSum(p, 0, classes);
         let gp = 0;
         for (let j = 0; j < classes; j++) {
           const q = Math.fround(p[j] / pSum);
-          lossSum -= target[r * classes + j] * Math.log(Math.min(Math.max(q, epsilon), 1 - epsilon));
-          const g = q >= epsilon && q <= 1 - epsilon ? -target[r * classes + j] / rows / q : 0;
+          lossSum -= target[r * classes + j] * Math.log(Math.min(Math.max(q, lo), hi));
+          const g = q >= lo && q <= hi ? -target[r * classes + j] / rows / q : 0;
           dp[j] = g;
           gp += g * p[j];
         }

@@ -4,7 +4,8 @@
 // hand-over is a few words in shared memory with Atomics, not messages. XNNPACK's own pool cannot
 // take our code (and is kept at one thread, see threads.ts).
 // Two ways to share a kernel: split (fixed halves, for kernels whose halves sum into separate
-// outputs) and share (chunks of images or rows that either thread takes from a counter, so a
+// outputs, or whose sums must keep one order) and share (chunks of images or rows with disjoint
+// outputs that either thread takes from a counter, so a
 // helper that is slow to wake or descheduled by other work costs its chunks, not a wait: the main
 // thread takes what is left, and withdraws a job the helper has not started).
 import { Worker } from 'node:worker_threads';
@@ -17,20 +18,19 @@ const FAILED = 3;
 const RUNNING = 4;
 const MAX_ARGS = 24;
 // Control words: state, kernel, arg count, mode (0 split, 1 share), next chunk, item count, chunk
-// size, arg index the helper replaces (−1 none) and its value, mask of the args that hold a chunk's
-// item count; then the args, then (share) each arg's step per item.
-const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, OVERRIDE_AT, OVERRIDE, COUNT_MASK, ARGS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+// size, mask of the args that hold a chunk's item count; then the args, then (share) each arg's
+// step per item.
+const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, COUNT_MASK, ARGS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const STEPS = ARGS + MAX_ARGS;
 // Polls of the control word before a thread sleeps: about a millisecond.
 const SPINS = 200_000;
 
 /** Runs chunks of a shared job until none is left (the same code on both threads). */
-function takeChunks(c: Int32Array, run: (...a: number[]) => void, override: boolean): void {
+function takeChunks(c: Int32Array, run: (...a: number[]) => void): void {
   const argc = c[ARGC];
   const args = Array.from(c.subarray(ARGS, ARGS + argc));
   const steps = c.subarray(STEPS, STEPS + argc);
   const [count, chunk, mask] = [c[COUNT], c[CHUNK], c[COUNT_MASK]];
-  if (override) args[c[OVERRIDE_AT]] = c[OVERRIDE];
   const base = args.slice();
   for (;;) {
     const first = Atomics.add(c, NEXT, 1) * chunk;
@@ -50,7 +50,7 @@ for (const [form, bytes] of Object.entries(modules)) forms[form] = new WebAssemb
 // names[i] is "form:kernel", e.g. "fma:conv4x8"
 const table = names.map((key) => { const [form, name] = key.split(':'); return forms[form][name]; });
 const c = new Int32Array(control);
-const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, OVERRIDE_AT, OVERRIDE, COUNT_MASK, ARGS, STEPS] = ${JSON.stringify([STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, OVERRIDE_AT, OVERRIDE, COUNT_MASK, ARGS, STEPS])};
+const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, COUNT_MASK, ARGS, STEPS] = ${JSON.stringify([STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, COUNT_MASK, ARGS, STEPS])};
 const takeChunks = ${takeChunks.toString()};
 parentPort.postMessage('ready');
 for (;;) {
@@ -63,7 +63,7 @@ for (;;) {
   if (Atomics.compareExchange(c, STATE, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
   try {
     const run = table[c[KERNEL]];
-    if (c[MODE] === 1) takeChunks(c, run, c[OVERRIDE_AT] >= 0);
+    if (c[MODE] === 1) takeChunks(c, run);
     else run(...c.subarray(ARGS, ARGS + c[ARGC]));
     Atomics.store(c, STATE, ${DONE});
   } catch (err) {
@@ -81,8 +81,6 @@ export interface SharedJob {
   steps: number[];
   /** The arguments that hold the chunk's item count. */
   countAt: number[];
-  /** The helper's value for one argument (its own accumulator), if any. */
-  helperOverride?: { at: number; value: number };
 }
 
 export interface HelperThread {
@@ -161,14 +159,12 @@ export function startHelperThread(memory: WasmMemory, modules: Record<string, Ui
           c[NEXT] = 0;
           c[COUNT] = count;
           c[CHUNK] = chunk;
-          c[OVERRIDE_AT] = job.helperOverride?.at ?? -1;
-          c[OVERRIDE] = job.helperOverride?.value ?? 0;
           c[COUNT_MASK] = job.countAt.reduce((m, i) => m | (1 << i), 0);
           c.set(job.base, ARGS);
           c.set(job.steps, STEPS);
           Atomics.store(c, STATE, POSTED);
           Atomics.notify(c, STATE);
-          takeChunks(c, run, false);
+          takeChunks(c, run);
           finish(name, true);
         },
       };

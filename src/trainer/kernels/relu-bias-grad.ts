@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { f32 } from './heap';
-import { helperFor, simdKernels, splitBatch } from './simd';
+import { helperFor, simdKernels } from './simd';
 
 export const RELU_BIAS_GRAD = 'MnistReluBiasGrad';
 
@@ -30,10 +30,11 @@ export const reluBiasGradConfig: KernelConfig = {
     if (simd && helper && partial) {
       f32(backend, partial).fill(0);
       const partialAt = backend.getMemoryOffset(partial.dataId);
-      // Chunks of rows on either thread; the helper sums its db into `partial`, added in after.
-      splitBatch(backend, 'reluBiasGrad', simd.reluBiasGrad, rows, (first, n) => [dyAt + 4 * first * c, yAt + 4 * first * c, dxAt + 4 * first * c, dbAt, n, c], {
-        helperOverride: { at: 3, value: partialAt },
-      });
+      // Fixed halves, so db is summed in the same order on every run (chunks taken by whichever
+      // thread is free would change it): the helper sums its half into `partial`, added in after.
+      const half = Math.ceil(rows / 2);
+      const skip = 4 * half * c;
+      helper.split('reluBiasGrad', simd.reluBiasGrad, [dyAt, yAt, dxAt, dbAt, half, c], [dyAt + skip, yAt + skip, dxAt + skip, partialAt, rows - half, c]);
       simd.addInto(dbAt, partialAt, c);
       backend.disposeData(partial.dataId);
     } else if (simd) {

@@ -140,6 +140,7 @@ export function helperFor(backend: BackendWasm, work: number): HelperThread | nu
  * Runs a per-image kernel `name` on the whole batch, here or in chunks shared with the helper
  * thread (see HelperThread.share); `args(first, count)` gives its arguments for images first ..
  * first + count − 1, and must be affine in both (offsets grow with first, counts are counts).
+ * Only for kernels whose images write disjoint outputs: which thread runs a chunk varies.
  * Returns whether the helper was asked.
  */
 export function splitBatch(
@@ -148,8 +149,8 @@ export function splitBatch(
   run: (...a: number[]) => void,
   batch: number,
   args: (first: number, count: number) => number[],
-  /** The kernel's whole work (see helperFor), the fewest images a chunk may have (the GEMM's 4 rows), the helper's own value for one argument. */
-  { work = Infinity, least = 1, helperOverride }: { work?: number; least?: number; helperOverride?: { at: number; value: number } } = {},
+  /** The kernel's whole work (see helperFor), and the fewest images a chunk may have (the GEMM's 4 rows). */
+  { work = Infinity, least = 1 }: { work?: number; least?: number } = {},
 ): boolean {
   const helper = batch >= 2 * least ? helperFor(backend, work) : null;
   if (!helper) {
@@ -160,7 +161,7 @@ export function splitBatch(
   const countAt = one.flatMap((v, i) => (v !== two[i] ? [i] : []));
   // Eight chunks: small enough that a late helper costs little, large enough to keep the loops long.
   const chunk = Math.max(least, Math.ceil(batch / 8));
-  helper.share(name, run, batch, chunk, { base: one, steps: next.map((v, i) => v - one[i]), countAt, helperOverride });
+  helper.share(name, run, batch, chunk, { base: one, steps: next.map((v, i) => v - one[i]), countAt });
   return true;
 }
 
