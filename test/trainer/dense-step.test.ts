@@ -7,30 +7,21 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { type LayerConfig, applyDefaults } from '../../src/shared/config';
 import { RELAXED_SIMD_FLAG, relaxedSimdHere, relaxedSimdWithFlag } from '../../src/node/processes/wasm-features';
 import { initBackend } from '../../src/trainer/backend';
 import { DENSE_STEP, denseStepOptions } from '../../src/trainer/kernels/dense-step';
 import { fmaOptions, simdFlavour } from '../../src/trainer/kernels/simd';
 import { buildModel } from '../../src/trainer/model';
-import { distDir, mnist10kDir } from '../helpers/paths';
+import { trainingDigits } from '../helpers/digits';
 
 const CHILD = process.env.DENSE_STEP_CHILD;
 
+/** The first `count` training digits as a batch and their one-hot labels. */
 function loadDigits(count: number): { xs: tf.Tensor4D; ys: tf.Tensor2D; source: string } {
-  const dir = [mnist10kDir, join(distDir, 'data', 'mnist-sample')].find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')));
-  assert.ok(dir, 'no digits: run npm run build (it builds dist/data/mnist-sample)');
-  const bytes = gunzipSync(readFileSync(join(dir, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + count * 784);
-  const labels = gunzipSync(readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'))).subarray(8, 8 + count);
-  return {
-    xs: tf.tensor4d(Float32Array.from(bytes, (b) => b / 255), [count, 28, 28, 1]),
-    ys: tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), 10) as tf.Tensor2D,
-    source: dir,
-  };
+  const { images, labels, source } = trainingDigits(count);
+  return { xs: tf.tensor4d(images, [count, 28, 28, 1]), ys: tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), 10) as tf.Tensor2D, source };
 }
 
 const MODELS: { name: string; layers?: LayerConfig[] }[] = [

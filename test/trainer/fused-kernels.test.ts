@@ -8,10 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { applyDefaults } from '../../src/shared/config';
 import { RELAXED_SIMD_FLAG, relaxedSimdHere, relaxedSimdWithFlag } from '../../src/node/processes/wasm-features';
 import { defaultWasmDir, initBackend } from '../../src/trainer/backend';
@@ -20,35 +17,15 @@ import { RELU_BIAS_GRAD } from '../../src/trainer/kernels/relu-bias-grad';
 import { fmaOptions, relaxedSimdSupported, simdFlavour, simdHelper } from '../../src/trainer/kernels/simd';
 import { registerThreadedWasm } from '../../src/trainer/kernels/threads';
 import { buildModel } from '../../src/trainer/model';
-import { distDir, mnist10kDir } from '../helpers/paths';
+import { PIXELS, seededValues, trainingDigits } from '../helpers/digits';
 
-const PIXELS = 784;
 /** float32's unit roundoff: one rounding moves a value by at most this much of itself. */
 const U = 2 ** -24;
 const CHILD = process.env.FUSED_KERNELS_CHILD;
 
-/** The first `count` training digits in 0..1 and their labels. */
-function loadDigits(count: number): { images: Float32Array; labels: Uint8Array; source: string } {
-  const dir = [mnist10kDir, join(distDir, 'data', 'mnist-sample')].find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')));
-  assert.ok(dir, 'no digits: run npm run build (it builds dist/data/mnist-sample)');
-  const bytes = gunzipSync(readFileSync(join(dir, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + count * PIXELS);
-  const labels = gunzipSync(readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'))).subarray(8, 8 + count);
-  return { images: Float32Array.from(bytes, (b) => b / 255), labels: Uint8Array.from(labels), source: dir };
-}
+let loaded: ReturnType<typeof trainingDigits> | undefined;
+const digits = () => (loaded ??= trainingDigits(64));
 
-let loaded: ReturnType<typeof loadDigits> | undefined;
-const digits = () => (loaded ??= loadDigits(64));
-
-/** Deterministic values in ±scale (a small LCG), the same on both backends. */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
-  }
-  return out;
-}
 
 /** A kernel input as data, so that both backends get the very same values. */
 interface Operand {
@@ -56,7 +33,7 @@ interface Operand {
   data: Float32Array;
 }
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const operand = (shape: number[], seed: number, scale = 1): Operand => ({ shape, data: values(size(shape), seed, scale) });
+const operand = (shape: number[], seed: number, scale = 1): Operand => ({ shape, data: seededValues(size(shape), seed, scale) });
 const tensor = (o: Operand) => tf.tensor(o.data, o.shape);
 const images = (count: number): Operand => ({ shape: [count, PIXELS], data: digits().images.subarray(0, count * PIXELS) });
 
@@ -79,13 +56,13 @@ function onCpu(f: () => tf.Tensor): () => Operand {
 const convActivations = (batch: number, filters: number) =>
   onCpu(() => {
     const x = tf.tensor4d(digits().images.subarray(0, batch * PIXELS), [batch, 28, 28, 1]);
-    const w = tf.tensor4d(values(9 * filters, 3, 0.5), [3, 3, 1, filters]);
-    return tf.conv2d(x, w, 1, 'valid').add(tf.tensor1d(values(filters, 4, 0.2))).relu();
+    const w = tf.tensor4d(seededValues(9 * filters, 3, 0.5), [3, 3, 1, filters]);
+    return tf.conv2d(x, w, 1, 'valid').add(tf.tensor1d(seededValues(filters, 4, 0.2))).relu();
   });
 
 /** A dense layer with ReLU on 32 digits: relu(x·W + b), [32, 128]. */
 const denseActivations = onCpu(() =>
-  tf.relu(tf.tensor2d(images(32).data, [32, PIXELS]).matMul(tf.tensor2d(values(PIXELS * 128, 6, 0.05), [PIXELS, 128])).add(tf.tensor1d(values(128, 8, 0.1)))),
+  tf.relu(tf.tensor2d(images(32).data, [32, PIXELS]).matMul(tf.tensor2d(seededValues(PIXELS * 128, 6, 0.05), [PIXELS, 128])).add(tf.tensor1d(seededValues(128, 8, 0.1)))),
 );
 
 /** One check: a reference on cpu, ours on wasm, and how far apart each value may be. */
@@ -312,7 +289,7 @@ const rank3 = (o: () => Operand) => () => ({ ...o(), shape: [1, ...o().shape] })
 
 /** Random geometries our loops take: m ≥ 4 rows, n a multiple of 8, each way round. */
 function randomProducts(): Product[] {
-  const pick = values(32, 77).map((v) => (v + 1) / 2);
+  const pick = seededValues(32, 77).map((v) => (v + 1) / 2);
   let i = 0;
   const int = (lo: number, hi: number) => lo + Math.floor(pick[i++] * (hi - lo + 1));
   return [0, 1, 2, 3].map((r) => {
@@ -382,7 +359,7 @@ function fixedWeights(model: tf.LayersModel): void {
       model.getWeights().map((w, i) => {
         const fanIn = size(w.shape.slice(0, -1));
         const scale = w.rank === 1 ? 0.1 : Math.sqrt(6 / (fanIn + w.shape[w.rank - 1]));
-        return tf.tensor(values(w.size, 100 + i, scale), w.shape);
+        return tf.tensor(seededValues(w.size, 100 + i, scale), w.shape);
       }),
     ),
   );
@@ -585,7 +562,7 @@ if (CHILD) {
 
     /** Logits of 32 digits through a random dense layer, then rows forced to saturate. */
     const logits = () => {
-      const l = tf.tensor2d(images(32).data, [32, PIXELS]).matMul(tf.tensor2d(values(PIXELS * 10, 9, 0.3), [PIXELS, 10])).arraySync() as number[][];
+      const l = tf.tensor2d(images(32).data, [32, PIXELS]).matMul(tf.tensor2d(seededValues(PIXELS * 10, 9, 0.3), [PIXELS, 10])).arraySync() as number[][];
       const { labels } = digits();
       const at = (i: number, k: number, v: number) => l[i].map((_, j) => (j === k ? v : 0));
       // A margin of 100 underflows the others' softmax to 0; one of 20 leaves them e^-20 ≈ 2e-9 < ε,

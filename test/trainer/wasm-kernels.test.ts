@@ -3,36 +3,11 @@
 // on real digits: ../shared/datasets/mnist-10k where present, else the bundled mnist-sample.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { initBackend } from '../../src/trainer/backend';
 import { ADAM_KERNEL } from '../../src/trainer/kernels/adam';
 import { registerWasmKernels } from '../../src/trainer/kernels/wasm';
-import { distDir, mnist10kDir } from '../helpers/paths';
-
-const PIXELS = 784;
-
-/** The first `count` training digits in 0..1 and their labels. */
-function loadDigits(count: number): { images: Float32Array; labels: Uint8Array; source: string } {
-  const dir = [mnist10kDir, join(distDir, 'data', 'mnist-sample')].find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')));
-  assert.ok(dir, 'no digits: run npm run build (it builds dist/data/mnist-sample)');
-  const bytes = gunzipSync(readFileSync(join(dir, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + count * PIXELS);
-  const labels = gunzipSync(readFileSync(join(dir, 'train-labels-idx1-ubyte.gz'))).subarray(8, 8 + count);
-  return { images: Float32Array.from(bytes, (b) => b / 255), labels: Uint8Array.from(labels), source: dir };
-}
-
-/** Deterministic values in ±scale (a small LCG), the same on both backends. */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
-  }
-  return out;
-}
+import { PIXELS, seededValues, trainingDigits } from '../helpers/digits';
 
 /** f on cpu and on wasm (our kernels registered); max |wasm − cpu| / max |cpu|, and the outputs' shapes must agree. */
 async function compare(f: () => tf.Tensor): Promise<number> {
@@ -57,9 +32,9 @@ async function compare(f: () => tf.Tensor): Promise<number> {
 }
 
 describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
-  let digits: ReturnType<typeof loadDigits>;
+  let digits: ReturnType<typeof trainingDigits>;
   before(() => {
-    digits = loadDigits(64);
+    digits = trainingDigits(64);
   });
 
   test('are registered once wasm is chosen, and registering again changes nothing', async (t) => {
@@ -74,8 +49,8 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
 
   // The dense layers' products: x [32,784] (digits), W [784,128], dy [32,128].
   const x = () => tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
-  const w = () => tf.tensor2d(values(PIXELS * 128, 3, 0.05), [PIXELS, 128]);
-  const dy = () => tf.tensor2d(values(32 * 128, 5), [32, 128]);
+  const w = () => tf.tensor2d(seededValues(PIXELS * 128, 3, 0.05), [PIXELS, 128]);
+  const dy = () => tf.tensor2d(seededValues(32 * 128, 5), [32, 128]);
   const products: [string, () => tf.Tensor][] = [
     ['x·W (untransposed: our conv4x8 loop as a 1×1 conv)', () => tf.matMul(x(), w())],
     ['xᵀ·dy (a dense kernel gradient)', () => tf.matMul(x(), dy(), true, false)],
@@ -154,7 +129,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   }
 
   // A float32 addition is the same on every backend: these must match to the bit.
-  const bias = (n: number) => tf.tensor1d(values(n, 23));
+  const bias = (n: number) => tf.tensor1d(seededValues(n, 23));
   const adds: [string, () => tf.Tensor][] = [
     ['a conv bias: [64,28,28,4] + [4] (SIMD)', () => images().tile([1, 1, 1, 4]).add(bias(4))],
     ['the bias first: [8] + [64,784,8] (SIMD)', () => bias(8).add(images().reshape([64, PIXELS, 1]).tile([1, 1, 8]))],
@@ -192,11 +167,11 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   const poolGradient = (x: () => tf.Tensor4D, size: number, stride: number, pad: 'valid' | 'same') => () => {
     const xs = x();
     const pooled = tf.maxPool(xs, size, stride, pad);
-    const w = tf.tensor(values(pooled.size, 17), pooled.shape);
+    const w = tf.tensor(seededValues(pooled.size, 17), pooled.shape);
     return tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, size, stride, pad).mul(w).sum())(xs);
   };
   const features = () =>
-    tf.tidy(() => tf.conv2d(images(), tf.tensor4d(values(9 * 8, 19, 0.5), [3, 3, 1, 8]), 1, 'valid').relu() as tf.Tensor4D);
+    tf.tidy(() => tf.conv2d(images(), tf.tensor4d(seededValues(9 * 8, 19, 0.5), [3, 3, 1, 8]), 1, 'valid').relu() as tf.Tensor4D);
   const pools: [string, () => tf.Tensor][] = [
     ['2×2 stride 2 on digits (ties at 0 and 1)', poolGradient(images, 2, 2, 'valid')],
     ['2×2 stride 2 on relu features, odd size 13 (the CNN)', poolGradient(() => features().slice([0, 0, 0, 0], [64, 25, 25, 8]), 2, 2, 'valid')],
@@ -226,8 +201,8 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
     const gradients = () => {
       const xs = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
       const ys = tf.oneHot(tf.tensor1d(Array.from(digits.labels.subarray(0, 32)), 'int32'), 10);
-      const w1 = tf.variable(tf.tensor2d(values(PIXELS * 64, 11, 0.05), [PIXELS, 64]));
-      const w2 = tf.variable(tf.tensor2d(values(64 * 10, 13, 0.2), [64, 10]));
+      const w1 = tf.variable(tf.tensor2d(seededValues(PIXELS * 64, 11, 0.05), [PIXELS, 64]));
+      const w2 = tf.variable(tf.tensor2d(seededValues(64 * 10, 13, 0.2), [64, 10]));
       const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(ys, xs.matMul(w1).relu().matMul(w2)) as tf.Scalar, [w1, w2]);
       const out = tf.concat([grads[w1.name].flatten(), grads[w2.name].flatten()]);
       tf.dispose([w1, w2]);
@@ -241,9 +216,9 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   const adamSteps = () => {
     const xs = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
     const ys = tf.oneHot(tf.tensor1d(Array.from(digits.labels.subarray(0, 32)), 'int32'), 10);
-    const w1 = tf.variable(tf.tensor2d(values(PIXELS * 16, 23, 0.05), [PIXELS, 16]));
+    const w1 = tf.variable(tf.tensor2d(seededValues(PIXELS * 16, 23, 0.05), [PIXELS, 16]));
     const b1 = tf.variable(tf.zeros([16]));
-    const w2 = tf.variable(tf.tensor2d(values(16 * 10, 29, 0.3), [16, 10]));
+    const w2 = tf.variable(tf.tensor2d(seededValues(16 * 10, 29, 0.3), [16, 10]));
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 5; step++) {
       optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, xs.matMul(w1).add(b1).relu().matMul(w2)) as tf.Scalar);
@@ -297,7 +272,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
   test('leak no tensors and no backend data', async () => {
     await initBackend('wasm');
     const a = tf.tensor2d(digits.images.subarray(0, 32 * PIXELS), [32, PIXELS]);
-    const b = tf.tensor2d(values(32 * 128, 5), [32, 128]);
+    const b = tf.tensor2d(seededValues(32 * 128, 5), [32, 128]);
     const x4 = a.reshape([32, 28, 28, 1]);
     const run = () =>
       tf.tidy(() => {
@@ -310,7 +285,7 @@ describe('wasm BatchMatMul, Slice, Sum, MaxPoolGrad and Adam kernels', () => {
         tf.grad((v: tf.Tensor) => tf.maxPool(v as tf.Tensor4D, 3, 2, 'same').sum())(x4);
       });
     // One Adam step: its moments are made at the first step, so the warm-up below makes them.
-    const w = tf.variable(tf.tensor2d(values(PIXELS * 4, 31, 0.1), [PIXELS, 4]));
+    const w = tf.variable(tf.tensor2d(seededValues(PIXELS * 4, 31, 0.1), [PIXELS, 4]));
     const optimizer = tf.train.adam(0.01);
     const step = () => optimizer.minimize(() => a.matMul(w).square().mean() as tf.Scalar);
     const all = () => {
