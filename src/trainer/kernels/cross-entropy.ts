@@ -29,10 +29,40 @@ export function clipBounds(attrs: unknown): [number, number] {
 }
 
 /** Σ p over a row, added in float32 as tfjs's Sum does. */
-export function rowSum(p: Float32Array, at: number, c: number): number {
+function rowSum(p: ArrayLike<number>, at: number, c: number): number {
   let sum = 0;
   for (let j = 0; j < c; j++) sum = Math.fround(sum + p[at + j]);
   return sum;
+}
+
+/**
+ * One row's loss −Σ y·log(clip(q, lo, hi)), q = p / Σp, as tfjs-layers' ops compute it; with
+ * `grad`, also ∂(scale·loss)/∂p into grad.out from grad.at. The clip's gradient passes where
+ * lo ≤ q ≤ hi, as tfjs's ClipByValue gradient does; through q = p / Σp,
+ * ∂/∂p_k = g_k/Σp − Σ_j g_j·p_j / (Σp)². Used by both kernels here and by the dense step.
+ */
+export function crossEntropyRow(
+  p: ArrayLike<number>,
+  pAt: number,
+  y: ArrayLike<number>,
+  yAt: number,
+  c: number,
+  [lo, hi]: [number, number],
+  grad?: { out: { [i: number]: number }; at: number; scale: number },
+): number {
+  const sum = rowSum(p, pAt, c);
+  let loss = 0;
+  let gp = 0;
+  for (let j = 0; j < c; j++) {
+    const q = Math.fround(p[pAt + j] / sum);
+    loss -= y[yAt + j] * Math.log(Math.min(Math.max(q, lo), hi));
+    if (!grad) continue;
+    const g = q >= lo && q <= hi ? (-grad.scale * y[yAt + j]) / q : 0;
+    grad.out[grad.at + j] = g;
+    gp += g * p[pAt + j];
+  }
+  if (grad) for (let j = 0; j < c; j++) grad.out[grad.at + j] = grad.out[grad.at + j] / sum - gp / (sum * sum);
+  return loss;
 }
 
 const forward: KernelConfig = {
@@ -41,19 +71,11 @@ const forward: KernelConfig = {
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = b as BackendWasm;
     const { yTrue, yPred } = inputs as { yTrue: TensorInfo; yPred: TensorInfo };
-    const [lo, hi] = clipBounds(attrs);
+    const bounds = clipBounds(attrs);
     const { n, c } = rows(yPred);
     const out = backend.makeOutput(yPred.shape.slice(0, -1), 'float32');
     const [y, p, loss] = [yTrue, yPred, out].map((t) => f32(backend, t));
-    for (let i = 0, at = 0; i < n; i++, at += c) {
-      const sum = rowSum(p, at, c);
-      let l = 0;
-      for (let j = 0; j < c; j++) {
-        const q = Math.min(Math.max(Math.fround(p[at + j] / sum), lo), hi);
-        l -= y[at + j] * Math.log(q);
-      }
-      loss[i] = l;
-    }
+    for (let i = 0; i < n; i++) loss[i] = crossEntropyRow(p, i * c, y, i * c, c, bounds);
     return out;
   },
 };
@@ -64,22 +86,11 @@ const backward: KernelConfig = {
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = b as BackendWasm;
     const { dy, yTrue, yPred } = inputs as { dy: TensorInfo; yTrue: TensorInfo; yPred: TensorInfo };
-    const [lo, hi] = clipBounds(attrs);
+    const bounds = clipBounds(attrs);
     const { n, c } = rows(yPred);
     const out = backend.makeOutput(yPred.shape, 'float32');
     const [d, y, p, dp] = [dy, yTrue, yPred, out].map((t) => f32(backend, t));
-    for (let i = 0, at = 0; i < n; i++, at += c) {
-      const sum = rowSum(p, at, c);
-      // g = ∂loss/∂q through the clip; then through q = p / Σp: ∂/∂p_k = g_k/Σp − Σ_j g_j·p_j / (Σp)².
-      let gp = 0;
-      for (let j = 0; j < c; j++) {
-        const q = Math.fround(p[at + j] / sum);
-        const g = q >= lo && q <= hi ? (-d[i] * y[at + j]) / q : 0;
-        dp[at + j] = g;
-        gp += g * p[at + j];
-      }
-      for (let j = 0; j < c; j++) dp[at + j] = dp[at + j] / sum - gp / (sum * sum);
-    }
+    for (let i = 0; i < n; i++) crossEntropyRow(p, i * c, y, i * c, c, bounds, { out: dp, at: i * c, scale: d[i] });
     return out;
   },
 };

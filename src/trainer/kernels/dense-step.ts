@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelConfig, NamedTensorMap, Tensor, TensorInfo } from '@tensorflow/tfjs';
-import { categoricalCrossentropy, clipBounds, rowSum } from './cross-entropy';
+import { categoricalCrossentropy, clipBounds, crossEntropyRow } from './cross-entropy';
 import { f32 } from './heap';
 import { type SimdKernels, simdKernels } from './simd';
 
@@ -68,7 +68,7 @@ const denseStepConfig: KernelConfig = {
     const backend = b as BackendWasm;
     const simd = simdKernels(backend)!;
     const { relu } = attrs as unknown as DenseStepAttrs;
-    const [lo, hi] = clipBounds(attrs);
+    const bounds = clipBounds(attrs);
     const { x, y } = inputs as { x: TensorInfo; y: TensorInfo };
     const layers = relu.length + 1;
     const kernels = [...Array(layers).keys()].map((l) => (inputs as Record<string, TensorInfo>)[`k${l}`]);
@@ -140,20 +140,10 @@ const denseStepConfig: KernelConfig = {
           if (p[j] > p[best]) best = j;
         }
         if (truth === best) correct++;
-        const pSum = rowSum(p, 0, classes);
-        let gp = 0;
-        for (let j = 0; j < classes; j++) {
-          const q = Math.fround(p[j] / pSum);
-          lossSum -= target[r * classes + j] * Math.log(Math.min(Math.max(q, lo), hi));
-          const g = q >= lo && q <= hi ? -target[r * classes + j] / rows / q : 0;
-          dp[j] = g;
-          gp += g * p[j];
-        }
+        // The loss is the mean over rows, so each row's gradient is scaled by 1/rows.
+        lossSum += crossEntropyRow(p, 0, target, r * classes, classes, bounds, { out: dp, at: 0, scale: 1 / rows });
         let dot = 0;
-        for (let j = 0; j < classes; j++) {
-          dp[j] = dp[j] / pSum - gp / (pSum * pSum);
-          dot += dp[j] * p[j];
-        }
+        for (let j = 0; j < classes; j++) dot += dp[j] * p[j];
         for (let j = 0; j < classes; j++) {
           const d = p[j] * (dp[j] - dot);
           dLogits[row + j] = d;
