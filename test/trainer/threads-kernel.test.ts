@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,7 +15,7 @@ import { TrainerProcess } from '../../src/node/processes/trainer-client';
 import { simdHelper } from '../../src/trainer/kernels/simd';
 import { prepareWasmThreads, registerThreadedWasm, threadedWasmStatus, wasmThreadsWanted } from '../../src/trainer/kernels/threads';
 import { createRunDir } from '../../src/node/runs/run-folder';
-import { trainerBundle } from '../helpers/paths';
+import { distDir, repoRoot, trainerBundle } from '../helpers/paths';
 
 const CHILD = process.env.THREADS_KERNEL_CHILD;
 
@@ -114,7 +114,7 @@ if (CHILD) {
   });
 
   /** One epoch of a small conv model on the bundled digits, through the trainer bundle. */
-  async function trainConv(env: Record<string, string>) {
+  async function trainConv(env: Record<string, string>, bundle = trainerBundle) {
     const config = applyDefaults({
       dataset: 'mnist-sample',
       backend: 'wasm',
@@ -133,7 +133,7 @@ if (CHILD) {
     Object.assign(process.env, env); // fork hands process.env to the trainer
     let trainer: TrainerProcess;
     try {
-      trainer = new TrainerProcess(trainerBundle, { type: 'start', config, runDir, cacheDir: join(runDir, '..', 'cache') });
+      trainer = new TrainerProcess(bundle, { type: 'start', config, runDir, cacheDir: join(runDir, '..', 'cache') });
     } finally {
       for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
       Object.assign(process.env, saved);
@@ -150,6 +150,22 @@ if (CHILD) {
     assert.ok(evaluation?.type === 'evaluation' && evaluation.testAccuracy > 0.5, `it learned: ${evaluation?.type === 'evaluation' && evaluation.testAccuracy}`);
     return ready;
   }
+
+  test('the minified trainer bundle (as npm run package ships it) trains a conv model on two threads', async (t) => {
+    if (availableParallelism() < 2) {
+      t.skip('one core: no second thread to start');
+      return;
+    }
+    // The helper thread's worker is JavaScript source built at run time; a minified build renames
+    // identifiers, so it must not depend on them.
+    const out = mkdtempSync(join(tmpdir(), 'trainer-min-'));
+    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bench', 'build-at.mjs'), 'worktree', out, '--production'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    cpSync(join(distDir, 'data'), join(out, 'data'), { recursive: true }); // the bundled sample sits next to the bundle
+    const minified = await trainConv({}, join(out, 'trainer.js'));
+    assert.equal(minified.threads, 2, minified.reason);
+    assert.match(minified.reason, /our kernels split across 2/);
+  });
 
   test('the trainer bundle trains a conv model on two threads by default (two cores), on one with MNIST_WASM_THREADS=1', async () => {
     const byDefault = await trainConv({});

@@ -25,21 +25,24 @@ const STEPS = ARGS + MAX_ARGS;
 // Polls of the control word before a thread sleeps: about a millisecond.
 const SPINS = 200_000;
 
-/** Runs chunks of a shared job until none is left (the same code on both threads). */
-function takeChunks(c: Int32Array, run: (...a: number[]) => void): void {
-  const argc = c[ARGC];
-  const args = Array.from(c.subarray(ARGS, ARGS + argc));
-  const steps = c.subarray(STEPS, STEPS + argc);
-  const [count, chunk, mask] = [c[COUNT], c[CHUNK], c[COUNT_MASK]];
+// Runs chunks of a shared job until none is left: the same code on both threads, so it is source
+// with the control words' indices written in (a function's toString would carry the names a
+// minified build renames).
+const TAKE_CHUNKS = `(c, run) => {
+  const argc = c[${ARGC}];
+  const args = Array.from(c.subarray(${ARGS}, ${ARGS} + argc));
+  const steps = c.subarray(${STEPS}, ${STEPS} + argc);
+  const [count, chunk, mask] = [c[${COUNT}], c[${CHUNK}], c[${COUNT_MASK}]];
   const base = args.slice();
   for (;;) {
-    const first = Atomics.add(c, NEXT, 1) * chunk;
+    const first = Atomics.add(c, ${NEXT}, 1) * chunk;
     if (first >= count) return;
     const n = Math.min(chunk, count - first);
     for (let i = 0; i < argc; i++) args[i] = (mask >> i) & 1 ? n : base[i] + first * steps[i];
     run(...args);
   }
-}
+}`;
+const takeChunks = new Function(`return ${TAKE_CHUNKS}`)() as (c: Int32Array, run: (...a: number[]) => void) => void;
 
 // Plain JS for the worker (eval: true), so no file has to sit next to the bundle.
 const WORKER_SOURCE = `
@@ -50,26 +53,25 @@ for (const [form, bytes] of Object.entries(modules)) forms[form] = new WebAssemb
 // names[i] is "form:kernel", e.g. "fma:conv4x8"
 const table = names.map((key) => { const [form, name] = key.split(':'); return forms[form][name]; });
 const c = new Int32Array(control);
-const [STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, COUNT_MASK, ARGS, STEPS] = ${JSON.stringify([STATE, KERNEL, ARGC, MODE, NEXT, COUNT, CHUNK, COUNT_MASK, ARGS, STEPS])};
-const takeChunks = ${takeChunks.toString()};
+const takeChunks = ${TAKE_CHUNKS};
 parentPort.postMessage('ready');
 for (;;) {
   let s;
   let spins = 0;
   // Kernels come in bursts (a training step): spin a while before sleeping, as a futex wake costs
   // more than a small kernel's half.
-  while ((s = Atomics.load(c, STATE)) !== ${POSTED}) if (++spins > ${SPINS}) Atomics.wait(c, STATE, s);
+  while ((s = Atomics.load(c, ${STATE})) !== ${POSTED}) if (++spins > ${SPINS}) Atomics.wait(c, ${STATE}, s);
   // A shared job the main thread has withdrawn (it finished every chunk first) is not started.
-  if (Atomics.compareExchange(c, STATE, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
+  if (Atomics.compareExchange(c, ${STATE}, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
   try {
-    const run = table[c[KERNEL]];
-    if (c[MODE] === 1) takeChunks(c, run);
-    else run(...c.subarray(ARGS, ARGS + c[ARGC]));
-    Atomics.store(c, STATE, ${DONE});
+    const run = table[c[${KERNEL}]];
+    if (c[${MODE}] === 1) takeChunks(c, run);
+    else run(...c.subarray(${ARGS}, ${ARGS} + c[${ARGC}]));
+    Atomics.store(c, ${STATE}, ${DONE});
   } catch (err) {
-    Atomics.store(c, STATE, ${FAILED});
+    Atomics.store(c, ${STATE}, ${FAILED});
   }
-  Atomics.notify(c, STATE);
+  Atomics.notify(c, ${STATE});
 }
 `;
 
