@@ -1,7 +1,6 @@
 // MaxPool for wasm over whole 2×2 windows with stride 2 (the CNN's pools), in wasm SIMD
-// (simd.wat maxPool2x2) with half the batch on the helper thread under the threaded build, where
-// XNNPACK's pool stays on its own thread pool and repacks nothing but still costs a dispatch per
-// call. Other windows, padding and layouts stay on wasm's own kernel.
+// (simd.wat maxPool2x2), its images shared in chunks with the helper thread under the threaded
+// build. Other windows, padding and layouts stay on wasm's own kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelFunc, MaxPoolAttrs, TensorInfo } from '@tensorflow/tfjs';
