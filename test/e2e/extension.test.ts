@@ -1,14 +1,13 @@
 // The product in a real VS Code (code-server 4.100 = VS Code 1.100), driven through Chromium as a
 // person would: the command palette, the editor, the Problems panel and the sidebar Dashboard.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import type { RunSummary } from '../../src/shared/protocol';
 import { validateConfigText } from '../../src/shared/validate';
 import {
-  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openViewContainer, openWorkbench, paletteLabels, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile,
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openViewContainer, openWorkbench, paletteLabels, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile, runFolders, runSummary, chartCurves,
 } from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
@@ -32,9 +31,8 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
   let browser: Browser;
   let page: Page;
 
-  const runsDir = () => join(server.workspace, '.mnist', 'runs');
-  const runs = () => (existsSync(runsDir()) ? readdirSync(runsDir()).sort() : []);
-  const summaryOf = (run: string) => JSON.parse(readFileSync(join(runsDir(), run, 'summary.json'), 'utf8')) as RunSummary;
+  const runs = () => runFolders(server);
+  const summaryOf = (run: string) => runSummary(server, run);
 
   async function dashboard(): Promise<FrameLocator> {
     await openViewContainer(page, 'MNIST');
@@ -163,10 +161,9 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
       ['accuracy-chart', summary.history.acc, summary.history.valAcc],
       ['loss-chart', summary.history.loss, summary.history.valLoss],
     ] as const) {
-      const series = JSON.parse((await view.locator(`[data-testid="${chart}"]`).getAttribute('data-series')) ?? '[]') as { name: string; data: { value: [number, number] }[] }[];
-      const byName = (re: RegExp) => series.find((s) => re.test(s.name))?.data.map((p) => p.value[1]);
-      assert.deepEqual(byName(/^train/i), train, `${chart} train series`);
-      assert.deepEqual(byName(/^validation/i), validation, `${chart} validation series`);
+      const curves = await chartCurves(view, chart);
+      assert.deepEqual(curves.train, train, `${chart} train series`);
+      assert.deepEqual(curves.validation, validation, `${chart} validation series`);
     }
     // the grid: every digit drawn (a non-blank canvas), each with its prediction
     const samples = view.locator('[data-testid="sample"]');
@@ -227,7 +224,7 @@ describe('MNIST Trainer in code-server', { skip, timeout: 900_000 }, () => {
     assert.equal(all.length, 3);
     for (const run of all) {
       for (const file of ['config.json', 'events.jsonl', 'summary.json', 'model/model.json', 'model/weights.bin']) {
-        assert.ok(existsSync(join(runsDir(), run, file)), `${run}/${file}`);
+        assert.ok(existsSync(join(server.workspace, '.mnist', 'runs', run, file)), `${run}/${file}`);
       }
     }
   });

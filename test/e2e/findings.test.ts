@@ -2,14 +2,13 @@
 // the Problems panel shows the warning at training.epochs, the "add early stopping" quick fix
 // edits the config, and the fixed config then trains and stops early.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { RunSummary } from '../../src/shared/protocol';
 import { validateConfigText } from '../../src/shared/validate';
 import {
-  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen,
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile, runFolders, runSummary,
 } from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
@@ -35,9 +34,8 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
   let server: CodeServer;
   let browser: Browser;
   let page: Page;
-  const runsDir = () => join(server.workspace, '.mnist', 'runs');
-  const runs = () => (existsSync(runsDir()) ? readdirSync(runsDir()).sort() : []);
-  const summaryOf = (run: string) => JSON.parse(readFileSync(join(runsDir(), run, 'summary.json'), 'utf8')) as RunSummary;
+  const runs = () => runFolders(server);
+  const summaryOf = (run: string) => runSummary(server, run);
 
   async function trainAndWait(): Promise<void> {
     const before = runs().length;
@@ -60,11 +58,7 @@ describe('findings in code-server', { skip, timeout: 900_000 }, () => {
   });
 
   test('after the 25-epoch run: the Dashboard and the Problems panel say it overfits, at training.epochs', () => onScreen(page, 'findings-overfitting', async () => {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('mnist.config.json');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'mnist.config.json' }).first().waitFor({ state: 'visible' });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: 'mnist.config.json' }).waitFor({ state: 'visible' });
+    await openFile(page, 'mnist.config.json');
     await trainAndWait();
     const [run] = runs();
     const summary = summaryOf(run);

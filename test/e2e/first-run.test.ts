@@ -4,13 +4,12 @@
 // other click, leave the keyboard in the editor, and end with the lens and status bar saying so.
 // Then the config written with Keras' words: no problems, and completion offers the config's names.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { RunSummary } from '../../src/shared/protocol';
 import {
-  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile,
+  UI_TIMEOUT_MS, launchBrowser, missingPrerequisite, openWorkbench, runCommand, screenshot, startCodeServer, webviewFrame, type CodeServer, onScreen, openFile, chartCurves, runFolders, runSummary,
 } from './harness';
 
 const EXTENSION_ID = 'mnist-trainer.mnist-trainer';
@@ -25,7 +24,6 @@ describe('the first run in a fresh window', { skip, timeout: 600_000 }, () => {
   let browser: Browser;
   let page: Page;
 
-  const runsDir = () => join(server.workspace, '.mnist', 'runs');
 
   const editorHasFocus = () => page.evaluate(() => Boolean(document.activeElement?.closest('.editor-instance .monaco-editor')));
 
@@ -55,17 +53,16 @@ describe('the first run in a fresh window', { skip, timeout: 600_000 }, () => {
     await screenshot(page, 'first-run-training');
     await view.locator('[data-testid="status"][data-status="completed"]').waitFor({ state: 'attached', timeout: TRAIN_TIMEOUT_MS });
 
-    const [run] = readdirSync(runsDir());
-    const summary = JSON.parse(readFileSync(join(runsDir(), run, 'summary.json'), 'utf8')) as RunSummary;
+    const [run] = runFolders(server);
+    const summary = runSummary(server, run);
     assert.equal(summary.status, 'completed');
     for (const [chart, train, validation] of [
       ['accuracy-chart', summary.history.acc, summary.history.valAcc],
       ['loss-chart', summary.history.loss, summary.history.valLoss],
     ] as const) {
-      const series = JSON.parse((await view.locator(`[data-testid="${chart}"]`).getAttribute('data-series')) ?? '[]') as { name: string; data: { value: [number, number] }[] }[];
-      const byName = (re: RegExp) => series.find((s) => re.test(s.name))?.data.map((p) => p.value[1]);
-      assert.deepEqual(byName(/^train/i), train, `${chart}: the train curve`);
-      assert.deepEqual(byName(/^validation/i), validation, `${chart}: the validation curve`);
+      const curves = await chartCurves(view, chart);
+      assert.deepEqual(curves.train, train, `${chart}: the train curve`);
+      assert.deepEqual(curves.validation, validation, `${chart}: the validation curve`);
       assert.ok(await view.locator(`[data-testid="${chart}"]`).isVisible(), `${chart} is on screen`);
     }
     assert.ok((await view.locator('[data-testid="sample"]').count()) >= 16, 'the prediction grid');

@@ -1,11 +1,12 @@
 // End-to-end harness: a real VS Code (code-server, from npm) on 127.0.0.1, driven by Debian's
 // Chromium through playwright-core. Every wait is on something a person would see, bounded in time.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import type { RunSummary } from '../../src/shared/protocol';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 /** Gitignored (the repo's .gitignore has `screenshots/`). */
@@ -460,6 +461,24 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible' });
+}
+
+/** The run folders in the workspace's runs folder, oldest first (none before the first run). */
+export function runFolders(server: CodeServer): string[] {
+  const dir = join(server.workspace, '.mnist', 'runs');
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+/** A run's summary.json, as the trainer wrote it. */
+export function runSummary(server: CodeServer, run: string): RunSummary {
+  return JSON.parse(readFileSync(join(server.workspace, '.mnist', 'runs', run, 'summary.json'), 'utf8')) as RunSummary;
+}
+
+/** The train and validation curves a Dashboard chart draws (its data-series attribute): y values in order. */
+export async function chartCurves(view: FrameLocator, chart: 'accuracy-chart' | 'loss-chart'): Promise<{ train?: number[]; validation?: number[] }> {
+  const series = JSON.parse((await view.locator(`[data-testid="${chart}"]`).getAttribute('data-series')) ?? '[]') as { name: string; data: { value: [number, number] }[] }[];
+  const byName = (re: RegExp) => series.find((s) => re.test(s.name))?.data.map((p) => p.value[1]);
+  return { train: byName(/^train/i), validation: byName(/^validation/i) };
 }
 
 /** Runs a test's body; when it fails, a screenshot of what was on screen is saved first. */
